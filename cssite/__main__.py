@@ -1,0 +1,3 @@
+from cssite.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""What the numbers say about a review: TOWS classes, data-backed suggestions, weighted scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cssite.analyse.targets import MET, MISSED, progress
+from cssite.analyse.trends import KpiIndex, KpiState
+from cssite.model import Objective, Review
+
+INTERNAL = ("strengths", "weaknesses")
+EXTERNAL = ("opportunities", "threats")
+_LETTER = {"strengths": "S", "weaknesses": "W", "opportunities": "O", "threats": "T"}
+OPEN_STATUSES = ("planned", "in_progress", "at_risk")
+
+
+def tows_class(review: Review, objective: Objective) -> str:
+    """SO / ST / WO / WT from the items addressed; a single letter when only one side is addressed.
+
+    When an objective spans both strengths and weaknesses (or both kinds of
+    external item), the weakness and the threat win: they are what it must fix.
+    """
+    quadrants = {i.quadrant for ref in objective.addresses if (i := review.item(ref))}
+    inside = "W" if "weaknesses" in quadrants else ("S" if "strengths" in quadrants else "")
+    outside = "T" if "threats" in quadrants else ("O" if "opportunities" in quadrants else "")
+    return inside + outside
+
+
+def tows_matrix(review: Review) -> dict[str, list[Objective]]:
+    """{'SO': [...], 'ST': [...], 'WO': [...], 'WT': [...], 'S': …} for the review's objectives."""
+    out: dict[str, list[Objective]] = {k: [] for k in ("SO", "ST", "WO", "WT")}
+    for o in review.objectives:
+        out.setdefault(tows_class(review, o), []).append(o)
+    return out
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    quadrant: str  # strengths | weaknesses | threats
+    state: KpiState
+
+
+def suggestions(index: KpiIndex, review: Review) -> list[Suggestion]:
+    """Candidate items the data supports at the review's period, for the people writing the review."""
+    out = []
+    for mid in index.metrics_of(review.team):
+        s = index.state(review.team, mid, at=review.period)
+        if s is None or s.latest.period != review.period:
+            continue
+        if s.status == MET and s.previous and s.previous.direction == "better":
+            out.append(Suggestion("strengths", s))
+        elif s.status == MISSED:
+            out.append(Suggestion("weaknesses", s))
+        if s.year_ago and s.year_ago.significant and s.year_ago.direction == "worse":
+            out.append(Suggestion("threats", s))
+    return out
+
+
+@dataclass(frozen=True)
+class WeightedScore:
+    kind: str  # "IFE" (strengths + weaknesses) | "EFE" (opportunities + threats)
+    total: float  # 1–4
+    items: int
+
+
+def weighted_scores(review: Review) -> list[WeightedScore]:
+    """IFE/EFE-style totals: weights normalised to sum to 1, times ratings 1–4."""
+    out = []
+    for kind, quads in (("IFE", INTERNAL), ("EFE", EXTERNAL)):
+        rated = [i for i in review.items if i.quadrant in quads and i.weight and i.rating]
+        if rated:
+            total_weight = sum(i.weight for i in rated)
+            out.append(WeightedScore(kind, sum(i.weight * i.rating for i in rated) / total_weight, len(rated)))
+    return out
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    review: Review
+    objective: Objective
+    tows: str
+    overdue: bool
+    start: float | None  # the metric's value at the review's period
+    current: KpiState | None
+    progress: float | None  # 0–1 towards the target
+
+
+def current_objectives(reviews: list[Review], team: str | None = None) -> list[tuple[Review, Objective]]:
+    """Each objective as its team's latest review states it: a later review with the same id supersedes."""
+    latest: dict[tuple[str, str], tuple[Review, Objective]] = {}
+    for r in sorted(reviews, key=lambda r: r.period):
+        if team is None or r.team == team:
+            for o in r.objectives:
+                latest[(r.team, o.id)] = (r, o)
+    return list(latest.values())
+
+
+def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.date) -> list[PlanEntry]:
+    """Open objectives of a team across its reviews, overdue first, then by due date."""
+    entries = []
+    for r, o in current_objectives(reviews, team):
+        if o.status not in OPEN_STATUSES:
+            continue
+        current = start = prog = None
+        if o.metric:
+            current = index.state(team, o.metric)
+            at_review = index.state(team, o.metric, at=r.period)
+            start = at_review.latest.value if at_review else None
+            if current is not None and o.target is not None:
+                prog = progress(current.metric, start, current.latest.value, o.target)
+        overdue = o.due is not None and o.due < today
+        entries.append(PlanEntry(r, o, tows_class(r, o), overdue, start, current, prog))
+    far = dt.date.max
+    return sorted(entries, key=lambda e: (not e.overdue, e.objective.due or far, str(e.review.period), e.objective.id))
+
+
+def quadrant_letter(quadrant: str) -> str:
+    return _LETTER[quadrant]

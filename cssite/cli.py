@@ -1,0 +1,92 @@
+"""The command line: option parsing only; every command calls a function in cssite.commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cssite import __version__
+from cssite.commands.diff import diff
+from cssite.commands.kpi import kpi
+
+project_option = click.option(
+    "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The project folder (the one holding config/cssite.yml).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cssite")
+def cli() -> None:
+    """Turn customer-service SWOT reviews and KPIs into a multilingual handbook site.
+
+    A project is a folder with config/cssite.yml, reviews under content/reviews/
+    and KPI tables under content/metrics/. Typical use:
+
+    \b
+      cssite validate          check every file, report every problem
+      cssite build             validate, then build the site into site/
+      cssite i18n status       how much user text is translated
+      cssite kpi EXPORT.csv    compute KPIs from a helpdesk export
+      cssite diff              what changed since the last review
+    """
+
+
+@cli.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(project: Path, strict: bool) -> None:
+    """Check every project file and report every problem at once.
+
+    Problems print as `path:line: error: message`. Exits 1 when there is an
+    error (or a warning, with --strict), 0 otherwise.
+    """
+    from cssite.commands.validate import run_validate
+
+    run_validate(project, strict)
+
+
+@cli.command()
+@project_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to publish the site [default: PROJECT/site].")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (validation and MkDocs).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel worker processes [default: number of CPUs, at most 4].")
+def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) -> None:
+    """Validate, then build the handbook site for every language.
+
+    The new site replaces the old one only when the whole build succeeded; a
+    failed or interrupted build leaves the previous site exactly as it was.
+    """
+    from cssite.commands.build import run_build
+
+    run_build(project, site_dir, strict, jobs)
+
+
+@cli.group()
+def i18n() -> None:
+    """Translation of user texts (reviews, config, metric catalogue)."""
+
+
+@i18n.command("status")
+@project_option
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Exit 1 when any language has less than PERCENT of user texts translated.")
+def i18n_status(project: Path, fail_under: float | None) -> None:
+    """Per language: how many user texts are translated, and which are missing.
+
+    Missing texts are listed as `path:line: lang: field`.
+    """
+    from cssite.commands.i18n_status import run_i18n_status
+
+    run_i18n_status(project, fail_under)
+
+
+cli.add_command(kpi)
+cli.add_command(diff)
+
+
+def main() -> None:
+    cli(prog_name="cssite")

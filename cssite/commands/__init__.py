@@ -1,0 +1,1 @@
+"""Commands as plain functions: the CLI parses options and calls these; tests call them too."""

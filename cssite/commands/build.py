@@ -1,0 +1,82 @@
+"""`cssite build`: validate → analyse → render → publish, with progress on stderr."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from pathlib import Path
+
+import click
+
+from cssite.errors import BuildError, ValidationFailed
+
+
+def _progress(message: str) -> None:
+    click.echo(f"cssite: {message}", err=True)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
+              today: dt.date | None = None, progress=_progress) -> Path:
+    """Build the whole site and publish it atomically; return the site folder."""
+    from cssite.analyse.checks import review_warnings
+    from cssite.analyse.trends import KpiIndex
+    from cssite.gitinfo import last_changes
+    from cssite.kpi.exports import kpis_from_exports
+    from cssite.load import load_project
+    from cssite.publish.mkdocs_build import build_languages, write_language
+    from cssite.publish.swap import redirect_page, staged_site
+    from cssite.render.charts import render_all
+    from cssite.render.pages import LanguageRenderer, template_env
+
+    started = time.perf_counter()
+    root = Path(root)
+    site_dir = Path(site_dir) if site_dir else root / "site"
+    jobs = jobs or default_jobs()
+    today = today or dt.date.today()
+
+    project, diags = load_project(root, kpis_from_exports)
+    if project is not None:
+        review_warnings(project, diags, today)
+    if project is None or (strict and diags.warnings):
+        raise ValidationFailed(diags.sorted())
+    for d in diags.sorted():
+        click.echo(str(d), err=True)
+    cfg = project.config
+    progress(f"loaded {len(project.reviews)} reviews, {len(project.kpis)} KPI values, "
+             f"{len(cfg.languages)} languages")
+
+    index = KpiIndex(project)
+    env = template_env(root)
+    git = last_changes(root, [r.path for r in project.reviews])
+    rendered = [LanguageRenderer(project, index, lang, env, today, git).render() for lang in cfg.languages]
+    progress(f"rendered {sum(len(r.pages) for r in rendered)} pages")
+
+    cache = root / ".cssite-cache"
+    specs = [spec for r in rendered for spec in r.charts.values()]
+    chart_files = render_all(specs, cache / "charts", jobs, progress)
+
+    work = cache / "build"
+    with staged_site(site_dir) as stage:
+        jobs_list = []
+        for r in rendered:
+            files = {path: text.encode("utf-8") for path, text in r.pages.items()}
+            for path, spec in r.charts.items():
+                files[path] = chart_files[spec.key].read_bytes()
+            site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
+            jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files, stage, strict))
+        progress(f"building {len(jobs_list)} language{'s' if len(jobs_list) > 1 else ''} with MkDocs "
+                 f"({min(jobs, len(jobs_list))} at a time)")
+        results = build_languages(jobs_list, jobs)
+        failed = [(lang, msgs) for lang, ok, msgs in results if not ok]
+        if failed:
+            detail = "\n".join(f"  [{lang}] {m}" for lang, msgs in failed for m in msgs[:20])
+            raise BuildError(f"MkDocs build failed; the previous site is unchanged.\n{detail}")
+        (stage / "index.html").write_text(redirect_page(cfg.default_language), encoding="utf-8")
+    progress(f"published {site_dir} in {time.perf_counter() - started:.1f} s")
+    return site_dir

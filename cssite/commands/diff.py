@@ -1,0 +1,215 @@
+"""`cssite diff`: what changed in the SWOT reviews since the last period, or since a git revision."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from cssite.analyse.history import ReviewDiff, diff_reviews, diff_to_dict, previous_review
+from cssite.errors import Diagnostics, InputError, ValidationFailed
+from cssite.gitinfo import files_at_revision
+from cssite.load import load_project
+from cssite.load.reviews import REVIEWS_DIR, load_reviews
+from cssite.model import Period, Project, Review
+
+
+@dataclass
+class Comparison:
+    """The diffs to show, with what they were computed against."""
+
+    diffs: list[ReviewDiff]
+    default_lang: str
+    from_period: Period | None = None  # --from, when given
+    to_period: Period | None = None
+    rev: str | None = None
+    removed: list[Review] = field(default_factory=list)  # reviews at `rev` that no longer exist
+    warnings: list[str] = field(default_factory=list)
+
+
+def compare_periods(project: Project, team: str | None, from_: str | None, to: str | None) -> Comparison:
+    """Each team's review in `to` (default: the latest period) against its review in `from_`
+    (default: the team's previous review)."""
+    reviews = [r for r in project.reviews if team is None or r.team == team]
+    whose = f" for team '{team}'" if team else ""
+    if not reviews:
+        raise InputError(f"there are no reviews{whose} under {REVIEWS_DIR.as_posix()}/")
+    periods = sorted({r.period for r in reviews})
+    known = ", ".join(p.code for p in periods)
+    to_p = _period("--to", to) if to else periods[-1]
+    if to_p not in periods:
+        raise InputError(f"--to {to_p}: there are no reviews{whose} for {to_p} (periods with reviews: {known})")
+    from_p = _period("--from", from_) if from_ else None
+    if from_p is not None:
+        if from_p not in periods:
+            raise InputError(f"--from {from_p}: there are no reviews{whose} for {from_p} (periods with reviews: {known})")
+        if from_p >= to_p:
+            raise InputError(f"--from {from_p} must be earlier than --to {to_p}")
+    by_key = {(r.team, r.period): r for r in project.reviews}
+    lang = project.config.default_language
+    diffs = []
+    for new in _team_order(project, [r for r in reviews if r.period == to_p]):
+        old = by_key.get((new.team, from_p)) if from_p else previous_review(project.reviews, new)
+        diffs.append(diff_reviews(old, new, lang))
+    return Comparison(diffs, lang, from_p, to_p)
+
+
+def compare_with_rev(project: Project, rev: str, team: str | None, to: str | None) -> Comparison:
+    """Every review as it is now (optionally one team, one period) against the same review at git `rev`."""
+    root = Path(project.root)
+    to_p = _period("--to", to) if to else None
+    texts = files_at_revision(root, rev, REVIEWS_DIR.as_posix())
+    old_reviews, warnings = _reviews_from_texts(texts, project, rev)
+
+    def wanted(r: Review) -> bool:
+        return (team is None or r.team == team) and (to_p is None or r.period == to_p)
+
+    current = [r for r in project.reviews if wanted(r)]
+    old_by_key = {(r.team, r.period): r for r in old_reviews if wanted(r)}
+    if not current and not old_by_key:
+        scope = " ".join(s for s in (f"team '{team}'" if team else "", f"period {to_p}" if to_p else "") if s)
+        raise InputError(f"there are no reviews{' for ' + scope if scope else ''}, now or at '{rev}'")
+    lang = project.config.default_language
+    diffs = [diff_reviews(old_by_key.get((r.team, r.period)), r, lang) for r in _team_order(project, current)]
+    now = {(r.team, r.period) for r in current}
+    removed = _team_order(project, [r for k, r in old_by_key.items() if k not in now])
+    return Comparison(diffs, lang, None, to_p, rev, removed, warnings)
+
+
+def _reviews_from_texts(texts: dict[str, str], project: Project, rev: str) -> tuple[list[Review], list[str]]:
+    """Parse review files' old texts with the normal loader, against today's config and metrics."""
+    with tempfile.TemporaryDirectory(prefix="cssite-rev-") as tmp:
+        base = Path(tmp)
+        for rel, text in texts.items():
+            path = base / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        diags = Diagnostics(base)
+        reviews = load_reviews(base, project.config, project.metrics, diags)
+    # An old file today's loader rejects (say, a team since renamed) is left out, not fatal.
+    warnings = [f"{rev}:{d.path}{f':{d.line}' if d.line else ''}: warning: {d.message} "
+                f"(this file at {rev} is left out of the comparison)" for d in diags.sorted() if d.severity == "error"]
+    return reviews, warnings
+
+
+def _period(option: str, value: str) -> Period:
+    p = Period.parse(value)
+    if p is None or p.kind != "quarter":
+        raise InputError(f"{option} must be a quarter like 2026-Q3, got '{value}'")
+    return p
+
+
+def _team_order(project: Project, reviews: list[Review]) -> list[Review]:
+    order = {t.id: i for i, t in enumerate(project.config.teams)}
+    return sorted(reviews, key=lambda r: (order.get(r.team, len(order)), r.team, r.period))
+
+
+def to_json(c: Comparison) -> dict:
+    """The comparison as a JSON document."""
+    return {
+        "from": c.from_period.code if c.from_period else None,
+        "to": c.to_period.code if c.to_period else None,
+        "rev": c.rev,
+        "reviews": [diff_to_dict(d, c.default_lang) for d in c.diffs],
+        "removed_reviews": [{"team": r.team, "period": r.period.code, "path": r.path} for r in c.removed],
+    }
+
+
+def to_text(c: Comparison) -> str:
+    """One block per review, grouped by team; one line per change."""
+    blocks = []
+    shown = [d for d in c.diffs if not (c.rev and d.empty)]  # against a revision, unchanged reviews are only counted
+    for d, data in ((d, diff_to_dict(d, c.default_lang)) for d in shown):
+        lines = [_header(d, c)]
+        lines += [_item_line(x) for x in data["items"]]
+        lines += [_objective_line(x) for x in data["objectives"]]
+        if d.empty:
+            lines.append("  no changes")
+        blocks.append("\n".join(lines))
+    for r in c.removed:
+        blocks.append(f"{r.team} {r.period}: removed since {c.rev}")
+    if c.rev:
+        unchanged = len(c.diffs) - len(shown)
+        if not blocks:
+            blocks.append(f"no changes since {c.rev} ({unchanged} review{'s' if unchanged != 1 else ''} compared)")
+        elif unchanged:
+            blocks.append(f"{unchanged} other review{'s' if unchanged != 1 else ''} unchanged since {c.rev}")
+    return "\n\n".join(blocks)
+
+
+def _header(d: ReviewDiff, c: Comparison) -> str:
+    if c.rev:
+        return f"{d.team} {d.new.period}: {c.rev} → now" if d.old else f"{d.team} {d.new.period}: new since {c.rev}"
+    if d.old:
+        return f"{d.team} {d.old.period} → {d.new.period}"
+    missing = f"no review in {c.from_period}" if c.from_period else "no earlier review"
+    return f"{d.team} ({missing}) → {d.new.period}"
+
+
+def _item_line(x: dict) -> str:
+    old, new, kind, i = x["old"], x["new"], x["kind"], x["id"]
+    if kind == "added":
+        return f'  + {i} added ({new["quadrant"]}): "{new["text"]}"'
+    if kind == "removed":
+        return f'  - {i} removed ({old["quadrant"]}): "{old["text"]}"'
+    if kind == "reworded":
+        return f'  ~ {i} reworded: "{old["text"]}" → "{new["text"]}"'
+    if kind == "moved":
+        return f"  > {i} moved: {old['quadrant']} → {new['quadrant']}"
+    if kind == "reweighted":
+        return f"  ^ {i} reweighted: {_weight(old['weight'])} → {_weight(new['weight'])}"
+    if kind == "renamed":
+        return f"  = {i} renamed from {old['id']}"
+    raise AssertionError(f"unknown item change {kind}")
+
+
+def _objective_line(x: dict) -> str:
+    old, new, kind, i = x["old"], x["new"], x["kind"], x["id"]
+    if kind == "added":
+        return f'  + {i} added (objectives): "{new["text"]}"'
+    if kind == "removed":
+        return f'  - {i} removed (objectives): "{old["text"]}"'
+    if kind == "status":
+        return f"  * {i} status: {old['status']} → {new['status']}"
+    if kind == "reworded":
+        return f'  ~ {i} reworded: "{old["text"]}" → "{new["text"]}"'
+    raise AssertionError(f"unknown objective change {kind}")
+
+
+def _weight(w) -> str:
+    return "none" if w is None else str(w)
+
+
+@click.command("diff")
+@click.option("--project", "-p", "project_dir", default=Path("."), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The project folder (the one holding config/cssite.yml).")
+@click.option("--team", metavar="T", help="Only this team.")
+@click.option("--from", "from_", metavar="PERIOD", help="Compare with this period (default: each team's previous review).")
+@click.option("--to", metavar="PERIOD", help="The period to show (default: the latest with reviews).")
+@click.option("--rev", metavar="REV", help="Compare the reviews as they are now with the same files at this git revision.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(project_dir: Path, team: str | None, from_: str | None, to: str | None, rev: str | None, fmt: str) -> None:
+    """Show what changed in the SWOT reviews: items added, removed, reworded, moved,
+    re-weighted or renamed, and objectives added, removed, reworded or with a new status."""
+    project, diags = load_project(project_dir)
+    if project is None:
+        raise ValidationFailed(diags.sorted())
+    if team is not None and project.config.team(team) is None:
+        known = ", ".join(t.id for t in project.config.teams)
+        raise InputError(f"--team: unknown team '{team}' (teams in config/cssite.yml: {known})")
+    if rev is not None:
+        if from_ is not None:
+            raise InputError("--from and --rev cannot be combined: --rev compares each review with the same file at REV")
+        result = compare_with_rev(project, rev, team, to)
+    else:
+        result = compare_periods(project, team, from_, to)
+    for w in result.warnings:
+        click.echo(w, err=True)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_text(result))

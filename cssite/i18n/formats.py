@@ -1,0 +1,72 @@
+"""Locale-aware formatting of numbers, KPI values, dates and periods (Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
+
+from cssite.model import Period
+
+_UNIT_NAMES = {"minutes": "duration-minute", "hours": "duration-hour", "seconds": "duration-second"}
+
+
+def number(value: float, lang: str, decimals: int = 1) -> str:
+    """A plain number: `1 234,5` in fr, `1,234.5` in en."""
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(round(value, decimals), format=fmt, locale=lang)
+
+
+def percent(value: float, lang: str, decimals: int = 1) -> str:
+    """`value` is 0–100. fr `86,4 %`, et `86,4%`, zh `86.4%`."""
+    # Keep the locale's own pattern (fr puts a space before %, et does not); only widen its decimals.
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    pattern = Locale.parse(lang).percent_formats[None].pattern.replace("#,##0", digits, 1)
+    return format_percent(value / 100.0, format=pattern, locale=lang)
+
+
+def signed(value: float, lang: str, decimals: int = 1) -> str:
+    """A number with an explicit sign, for changes and NPS: `+3,2`, `−1,5`."""
+    text = number(abs(value), lang, decimals)
+    if round(value, decimals) == 0:
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def kpi_value(value: float, unit: str, lang: str) -> str:
+    """A KPI value in its unit, the way the language writes it."""
+    if unit == "percent":
+        return percent(value, lang)
+    if unit == "points":
+        return signed(value, lang, 0)
+    if unit in _UNIT_NAMES:
+        decimals = 0 if abs(value) >= 100 else 1
+        return format_unit(round(value, decimals), _UNIT_NAMES[unit], length="short", locale=lang,
+                           format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    if unit == "count":
+        return number(value, lang, 0)
+    return number(value, lang, 1)
+
+
+def kpi_change(delta: float, unit: str, lang: str) -> str:
+    """A change between two values: percentage points for percentages, the unit otherwise."""
+    if unit in ("percent", "points", "score", "count"):
+        return signed(delta, lang, 0 if unit == "count" else 1)
+    sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "")
+    return sign + kpi_value(abs(delta), unit, lang)
+
+
+def date(value: dt.date, lang: str) -> str:
+    """A long date: `30 septembre 2026`, `2026年9月30日`."""
+    return format_date(value, "long", locale=lang)
+
+
+def short_date(value: dt.date, lang: str) -> str:
+    return format_date(value, "medium", locale=lang)
+
+
+def period(p: Period, lang: str) -> str:
+    """A quarter or month as the language names it: `T3 2026`, `2026年第3季度`."""
+    return format_skeleton("yQQQ" if p.kind == "quarter" else "yMMM", p.start, locale=lang)

@@ -1,0 +1,41 @@
+"""The message catalogue: every word the tool itself writes, in every supported language.
+
+One YAML file per language under cssite/data/messages/. A key missing in an
+enabled language is an error, never a silent English fallback.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+class MissingMessage(KeyError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """{key: text} for `lang`, read once per process."""
+    path = resources.files("cssite") / "data" / "messages" / f"{lang}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+class Messages:
+    """Look up and fill in messages for one language: `t("status.met")`, `t("n_reviews", n=3)`."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.table = catalogue(lang)
+
+    def __call__(self, key: str, **values) -> str:
+        try:
+            text = self.table[key]
+        except KeyError:
+            raise MissingMessage(f"message '{key}' is missing for language '{self.lang}'") from None
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in self.table

@@ -1,0 +1,116 @@
+"""config/cssite.yml and the metric catalogue (built in + config/metrics.yml)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from cssite.errors import Diagnostics
+from cssite.load.fields import Checker
+from cssite.model import AnalysisSettings, Config, Metric, Team, Text, TicketSource
+from cssite.schema import CONFIG, METRIC, METRIC_ID_RE, Field
+from cssite.yamlio import LineDict, load_yaml
+
+CONFIG_FILE = Path("config") / "cssite.yml"
+METRICS_FILE = Path("config") / "metrics.yml"
+
+
+def load_config(root: Path, diags: Diagnostics) -> Config | None:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        diags.error(path, 0, "no config/cssite.yml here: is this a cssite project? (use --project DIR)")
+        return None
+    data = load_yaml(path, diags)
+    if data is None:
+        return None
+    # Text fields in the config are in the default language: find it before checking them.
+    langs = data.get("languages") if isinstance(data, LineDict) else None
+    default = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else "en"
+    check = Checker(path, diags, default)
+    v = check.mapping(data, CONFIG, 1)
+    if v is None or "teams" not in v or "site_name" not in v:
+        return None
+    languages = tuple(v.get("languages") or ("en",))
+    if len(set(languages)) != len(languages):
+        diags.error(path, data.line_of("languages"), "'languages' lists a language twice")
+    teams, seen = [], {}
+    for t, line in v["teams"]:
+        if "id" not in t or "name" not in t:
+            continue
+        if t["id"] in seen:
+            diags.error(path, line, f"duplicate team id '{t['id']}' (first at line {seen[t['id']]})")
+            continue
+        seen[t["id"]] = line
+        teams.append(Team(t["id"], t["name"]))
+    if t_all := seen.get("all"):
+        diags.error(path, t_all, "'all' is reserved for company-wide KPI rows; choose another team id")
+    tickets = tuple(
+        TicketSource(
+            path=s["path"], preset=s["preset"], mapping=s.get("map", {}), team_map=s.get("team_map", {}),
+            granularity=s.get("granularity", "quarter"), period=s["period"].code if "period" in s else None,
+            encoding=s.get("encoding"), line=line,
+        )
+        for s, line in v.get("tickets", []) if "path" in s and "preset" in s
+    )
+    a = v.get("analysis") or {}
+    analysis = AnalysisSettings(**{k: a[k] for k in ("min_n", "change_threshold", "tolerance") if k in a})
+    return Config(v["site_name"], languages, tuple(teams), tickets, analysis)
+
+
+def builtin_catalogue_path():
+    return resources.files("cssite") / "data" / "metrics.yml"
+
+
+def load_catalogue(root: Path, config: Config | None, diags: Diagnostics) -> dict[str, Metric]:
+    """The built-in catalogue with the project's additions and overrides applied."""
+    builtin = Diagnostics()
+    with resources.as_file(builtin_catalogue_path()) as p:
+        base = load_yaml(Path(p), builtin)
+    if builtin.items:  # a broken package, not a user mistake
+        raise RuntimeError("built-in metric catalogue is invalid: " + "; ".join(map(str, builtin.items)))
+    metrics = _metrics_from(base, Path(p), builtin, "en", None, {})
+    path = root / METRICS_FILE
+    if path.is_file():
+        data = load_yaml(path, diags)
+        if data is not None:
+            default = config.default_language if config else "en"
+            team_ids = {t.id for t in config.teams} if config else None
+            metrics = _metrics_from(data, path, diags, default, team_ids, metrics)
+    return metrics
+
+
+def _metrics_from(data, path: Path, diags: Diagnostics, default: str, team_ids, base: dict[str, Metric]) -> dict[str, Metric]:
+    out = dict(base)
+    if not isinstance(data, LineDict):
+        diags.error(path, getattr(data, "line", 1), "expected a mapping of metric id to its definition")
+        return out
+    check = Checker(path, diags, default)
+    for mid, entry in data.items():
+        line = data.line_of(mid)
+        if not isinstance(mid, str) or not METRIC_ID_RE.match(mid):
+            diags.error(path, line, f"metric id '{mid}' must be lowercase letters, digits and _")
+            continue
+        v = check.mapping(entry, METRIC, line, mid)
+        if v is None:
+            continue
+        old = out.get(mid)
+        if old is None:
+            missing = [k for k in ("name", "unit", "better", "definition") if k not in v]
+            if missing:
+                diags.error(path, line, f"new metric '{mid}' needs {', '.join(missing)}")
+                continue
+        for team in v.get("targets", {}):
+            if team_ids is not None and team not in team_ids:
+                diags.error(path, entry.lines.get("targets", line), f"{mid}: targets for unknown team '{team}'")
+        out[mid] = Metric(
+            id=mid,
+            name=v.get("name", old.name if old else None),
+            unit=v.get("unit", old.unit if old else None),
+            better=v.get("better", old.better if old else None),
+            definition=v.get("definition", old.definition if old else None),
+            target=v.get("target", old.target if old else None),
+            tolerance=v.get("tolerance", old.tolerance if old else None),
+            targets={**(old.targets if old else {}), **v.get("targets", {})},
+            proxy=v.get("proxy", old.proxy if old else False),
+        )
+    return out

@@ -1,0 +1,95 @@
+"""SWOT review files under content/reviews/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cssite.errors import Diagnostics
+from cssite.load.fields import Checker
+from cssite.model import Config, Item, Metric, Objective, Review
+from cssite.schema import QUADRANTS, REVIEW
+
+REVIEWS_DIR = Path("content") / "reviews"
+
+
+def load_reviews(root: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics) -> list[Review]:
+    folder = root / REVIEWS_DIR
+    reviews: list[Review] = []
+    first_seen: dict[tuple, str] = {}
+    for path in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")):
+        review = load_review(path, config, metrics, diags)
+        if review is None:
+            continue
+        key = (review.team, review.period)
+        if key in first_seen:
+            diags.error(path, 1, f"a second review for team '{review.team}' and period {review.period} "
+                                 f"(the first is {first_seen[key]})")
+            continue
+        first_seen[key] = review.path
+        reviews.append(review)
+    return sorted(reviews, key=lambda r: (r.period, r.team))
+
+
+def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics) -> Review | None:
+    from cssite.yamlio import load_yaml
+
+    data = load_yaml(path, diags)
+    if data is None:
+        return None
+    check = Checker(path, diags, config.default_language if config else "en")
+    v = check.mapping(data, REVIEW, 1)
+    if v is None:
+        return None
+    ok = True
+    if "team" in v and config is not None and config.team(v["team"]) is None:
+        known = ", ".join(t.id for t in config.teams)
+        diags.error(path, data.line_of("team"), f"unknown team '{v['team']}' (teams in config/cssite.yml: {known})")
+        ok = False
+    if "team" not in v or "period" not in v:
+        return None
+
+    items: list[Item] = []
+    ids: dict[str, int] = {}
+
+    def claim(item_id: str, line: int) -> bool:
+        if item_id in ids:
+            diags.error(path, line, f"duplicate id '{item_id}' (first at line {ids[item_id]}); ids are unique across the whole review")
+            return False
+        ids[item_id] = line
+        return True
+
+    def known_metric(mid: str, line: int) -> bool:
+        if mid in metrics:
+            return True
+        diags.error(path, line, f"unknown metric '{mid}' (see the metric catalogue in the Reference, or add it to config/metrics.yml)")
+        return False
+
+    for q in QUADRANTS:
+        for entry, line in v.get(q, []):
+            if "id" not in entry or "text" not in entry:
+                continue
+            if not claim(entry["id"], line):
+                ok = False
+            for mid in entry.get("metrics", ()):
+                ok &= known_metric(mid, line)
+            items.append(Item(entry["id"], q, entry["text"], tuple(entry.get("metrics", ())),
+                              entry.get("weight"), entry.get("rating"), line))
+    item_ids = {i.id for i in items}
+    objectives: list[Objective] = []
+    for entry, line in v.get("objectives", []):
+        if "id" not in entry or "text" not in entry or "addresses" not in entry:
+            continue
+        if not claim(entry["id"], line):
+            ok = False
+        for ref in entry["addresses"]:
+            if ref not in item_ids:
+                diags.error(path, line, f"objective '{entry['id']}' addresses '{ref}', which is not an item of this review")
+                ok = False
+        if "metric" in entry:
+            ok &= known_metric(entry["metric"], line)
+        objectives.append(Objective(entry["id"], entry["text"], tuple(entry["addresses"]), entry.get("metric"),
+                                    entry.get("target"), entry.get("owner"), entry.get("due"),
+                                    entry.get("status", "planned"), line))
+    if not ok:
+        return None
+    return Review(v["team"], v["period"], diags._rel(path), v.get("title"), v.get("summary"), tuple(items), tuple(objectives))

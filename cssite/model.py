@@ -1,0 +1,202 @@
+"""Plain data: what the loaders produce and the analysis and renderers read. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cssite.schema import MONTH_RE, QUARTER_RE
+
+
+@dataclass(frozen=True)
+class Text:
+    """User text in one or more languages, with the place it was written for `i18n status`."""
+
+    values: dict[str, str]
+    path: str = ""
+    line: int = 0
+
+    def resolve(self, lang: str, default: str) -> tuple[str, str]:
+        """The text for `lang` and the language it is really in (the default when untranslated)."""
+        if lang in self.values:
+            return self.values[lang], lang
+        if default in self.values:
+            return self.values[default], default
+        first = next(iter(self.values))
+        return self.values[first], first
+
+    def has(self, lang: str) -> bool:
+        return lang in self.values
+
+    @classmethod
+    def plain(cls, s: str, lang: str = "en") -> "Text":
+        return cls({lang: s})
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A quarter (`2026-Q3`) or a month (`2026-07`); ordered by start date."""
+
+    start: dt.date
+    kind: str  # "quarter" | "month"
+
+    @classmethod
+    def parse(cls, s: str) -> "Period | None":
+        s = str(s).strip()
+        if m := QUARTER_RE.match(s):
+            return cls(dt.date(int(m[1]), 3 * int(m[2]) - 2, 1), "quarter")
+        if m := MONTH_RE.match(s):
+            return cls(dt.date(int(m[1]), int(m[2]), 1), "month")
+        return None
+
+    @property
+    def code(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return f"{self.start.year}-{self.start.month:02d}"
+
+    @property
+    def quarter(self) -> int:
+        return (self.start.month - 1) // 3 + 1
+
+    @property
+    def end(self) -> dt.date:
+        months = 3 if self.kind == "quarter" else 1
+        y, m = divmod(self.start.month - 1 + months, 12)
+        return dt.date(self.start.year + y, m + 1, 1) - dt.timedelta(days=1)
+
+    def shifted(self, steps: int) -> "Period":
+        """The period `steps` periods later (negative: earlier), of the same kind."""
+        months = (3 if self.kind == "quarter" else 1) * steps
+        y, m = divmod(self.start.month - 1 + months, 12)
+        return Period(dt.date(self.start.year + y, m + 1, 1), self.kind)
+
+    def year_earlier(self) -> "Period":
+        return Period(self.start.replace(year=self.start.year - 1), self.kind)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A catalogue entry: what a KPI means and which way is better."""
+
+    id: str
+    name: Text
+    unit: str
+    better: str
+    definition: Text
+    target: float | None = None
+    tolerance: float | None = None
+    targets: dict[str, float] = field(default_factory=dict)
+    proxy: bool = False
+
+    def target_for(self, team: str) -> float | None:
+        return self.targets.get(team, self.target)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One SWOT entry; `id` is stable from quarter to quarter."""
+
+    id: str
+    quadrant: str
+    text: Text
+    metrics: tuple[str, ...] = ()
+    weight: int | None = None
+    rating: int | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    text: Text
+    addresses: tuple[str, ...]
+    metric: str | None = None
+    target: float | None = None
+    owner: str | None = None
+    due: dt.date | None = None
+    status: str = "planned"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Review:
+    team: str
+    period: Period
+    path: str
+    title: Text | None
+    summary: Text | None
+    items: tuple[Item, ...]
+    objectives: tuple[Objective, ...]
+
+    def quadrant(self, name: str) -> list[Item]:
+        return [i for i in self.items if i.quadrant == name]
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.period.code}/{self.team}"
+
+
+@dataclass(frozen=True)
+class TicketSource:
+    path: str
+    preset: str
+    mapping: dict[str, str]
+    team_map: dict[str, str]
+    granularity: str = "quarter"
+    period: str | None = None
+    encoding: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    min_n: int = 30
+    change_threshold: float = 5.0  # percent of the earlier value, for metrics without an interval
+    tolerance: float = 5.0  # percent of the target, when a metric sets none
+
+
+@dataclass(frozen=True)
+class Config:
+    site_name: Text
+    languages: tuple[str, ...]
+    teams: tuple[Team, ...]
+    tickets: tuple[TicketSource, ...] = ()
+    analysis: AnalysisSettings = AnalysisSettings()
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def team(self, team_id: str) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+
+# Columns of the KPI table every stage shares.
+KPI_COLUMNS = ["period", "team", "metric", "value", "n", "ci_low", "ci_high", "source", "line"]
+
+
+@dataclass
+class Project:
+    """Everything loaded from one project folder."""
+
+    root: str
+    config: Config
+    metrics: dict[str, Metric]
+    reviews: list[Review]
+    kpis: pd.DataFrame  # KPI_COLUMNS; `period` holds Period objects
+    guidance: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {file name: markdown}

@@ -1,0 +1,141 @@
+"""Publish stage: write each language's docs folder and config, run one MkDocs build per language.
+
+Builds run in worker processes (MkDocs is single-threaded and the languages
+are independent). The runner is one function, so MkDocs can be swapped for a
+compatible runner without touching the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ru": "Русский", "et": "Eesti", "zh": "中文"}
+
+# Per-language search settings (see the README's "Search" notes): Russian needs a stemmer in the
+# pipeline, lunr has no Estonian (so: prefix search without an English stemmer), Chinese is split by jieba.
+SEARCH = {
+    "en": {"lang": ["en"]},
+    "fr": {"lang": ["fr"]},
+    "ru": {"lang": ["ru"], "pipeline": ["stemmer", "stopWordFilter", "trimmer"]},
+    "et": {"lang": ["en"], "pipeline": ["trimmer"]},
+    "zh": {"lang": ["zh"]},
+}
+
+
+@dataclass(frozen=True)
+class LanguageJob:
+    lang: str
+    config_file: str
+    site_dir: str
+    strict: bool
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the content differs, so `mkdocs serve` on the folder doesn't loop."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def sync_docs(docs: Path, files: dict[str, bytes]) -> None:
+    """Make `docs` hold exactly `files`: write changed ones, remove stale ones."""
+    for rel, data in files.items():
+        write_if_changed(docs / rel, data)
+    if docs.exists():
+        keep = {docs / rel for rel in files}
+        for p in sorted(docs.rglob("*"), reverse=True):
+            if p.is_file() and p not in keep:
+                p.unlink()
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+
+
+def base_config(root: Path) -> Path:
+    own = root / "mkdocs.yml"
+    return own if own.is_file() else Path(str(resources.files("cssite") / "data" / "mkdocs-base.yml"))
+
+
+def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
+                    site_dir: Path) -> dict:
+    theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
+    return {
+        "INHERIT": str(base_config(root).resolve()),
+        "site_name": site_name,
+        "docs_dir": "docs",
+        "site_dir": str(site_dir / lang),
+        "use_directory_urls": True,
+        "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir)},
+        "nav": nav,
+        "extra_css": ["assets/cssite.css"],
+        "plugins": [{"search": SEARCH.get(lang, {"lang": ["en"]})}],
+        "extra": {"alternate": [{"name": LANGUAGE_NAMES[l], "link": f"../{l}/", "lang": l} for l in languages]},
+    }
+
+
+def write_language(work: Path, root: Path, lang: str, languages, site_name: str, nav: list,
+                   files: dict[str, bytes], site_dir: Path, strict: bool) -> LanguageJob:
+    """Lay out one language's MkDocs project under `work/lang/`."""
+    folder = work / lang
+    css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
+    sync_docs(folder / "docs", {**files, "assets/cssite.css": css})
+    cfg = language_config(root, lang, languages, site_name, nav, site_dir)
+    config_file = folder / "mkdocs.yml"
+    write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
+    return LanguageJob(lang, str(config_file), str(site_dir / lang), strict)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
+    """Build one language. Returns (lang, ok, warnings and errors)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    handler = _Collect()
+    log = logging.getLogger("mkdocs")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        cfg = load_config(config_file=job.config_file, strict=True)
+        build(cfg)
+        ok = True
+    except (Abort, MkDocsException, OSError) as exc:
+        handler.messages.append(str(exc))
+        ok = False
+    finally:
+        log.removeHandler(handler)
+    # MkDocs' strict mode turns link and anchor warnings into a failed build.
+    return job.lang, ok and not handler.messages, handler.messages
+
+
+def build_languages(jobs_list: list[LanguageJob], workers: int) -> list[tuple[str, bool, list[str]]]:
+    """Run every language build; the slowest (zh, with jieba) starts first."""
+    ordered = sorted(jobs_list, key=lambda j: j.lang != "zh")
+    if workers <= 1 or len(ordered) == 1:
+        return [run_mkdocs(j) for j in ordered]
+    with ProcessPoolExecutor(min(workers, len(ordered))) as pool:
+        return list(pool.map(run_mkdocs, ordered))
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)

@@ -1,0 +1,306 @@
+"""Render stage: the analysed project → Markdown pages and chart specs for one language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from cssite.analyse import insight
+from cssite.analyse.targets import status as target_status
+from cssite.analyse.history import diff_reviews, previous_review
+from cssite.analyse.trends import Change, KpiIndex, KpiState
+from cssite.i18n import formats
+from cssite.i18n.messages import Messages
+from cssite.model import Metric, Period, Project, Review, Text
+from cssite.render.charts import MARKERS, ChartSpec, y_axis
+from cssite.render.markdown import attr, escape_alt, escape_block, escape_inline, relative
+from cssite.schema import QUADRANTS, STATUSES
+
+STATUS_ICONS = {"met": "✔", "near": "◐", "missed": "✘"}
+DIRECTION_ICONS = {"better": "▲", "worse": "▼", "flat": "▶", "neutral": "•"}
+GUIDANCE_ORDER = ("index.md", "swot.md", "indicators.md", "service-excellence.md", "why-service-fails.md",
+                  "management-analysis.md")
+
+
+def template_env(project_root: Path) -> jinja2.Environment:
+    """Project templates/ first, then the defaults shipped in the package: a project overrides by file name."""
+    loaders = []
+    own = Path(project_root) / "templates"
+    if own.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(own)))
+    loaders.append(jinja2.FileSystemLoader(str(resources.files("cssite.templates"))))
+    # `{#id}` is Markdown's heading-id syntax here, so Jinja comments use `{## … ##}` instead.
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                              comment_start_string="{##", comment_end_string="##}",
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+
+
+@dataclass
+class RenderedLanguage:
+    lang: str
+    pages: dict[str, str]  # path under docs/ → Markdown
+    charts: dict[str, ChartSpec] = field(default_factory=dict)  # path under docs/ → spec
+    nav: list = field(default_factory=list)
+
+
+class Page:
+    """Helpers a template calls while rendering one page in one language."""
+
+    def __init__(self, r: "LanguageRenderer", path: str) -> None:
+        self.r, self.path, self.lang = r, path, r.lang
+        self.t = r.t
+
+    # --- links -------------------------------------------------------------
+    def link(self, target: str) -> str:
+        return relative(target, self.path)
+
+    def review_link(self, review: Review) -> str:
+        return self.link(review_path(review))
+
+    def metric_link(self, metric_id: str, anchor: str = "") -> str:
+        return self.link(f"metrics/{metric_id}.md") + (f"#{anchor}" if anchor else "")
+
+    # --- user text -----------------------------------------------------------
+    def text(self, value: Text | None, block: bool = False) -> str:
+        """User text in this language, escaped; a fallback is marked with its language and 'not translated'."""
+        if value is None:
+            return ""
+        s, got = value.resolve(self.lang, self.r.default)
+        body = escape_block(s) if block else escape_inline(s)
+        if got == self.lang:
+            return body
+        mark = f'<small class="cs-untranslated" title="{attr(self.t("untranslated.title"))}">{self.t("untranslated")}</small>'
+        if block:
+            return f'<div lang="{got}" markdown>\n\n{body}\n\n</div>\n{mark}'
+        return f'<span lang="{got}">{body}</span> {mark}'
+
+    def team_name(self, team_id: str) -> str:
+        if team_id == "all":
+            return self.t("team.all")
+        team = self.r.project.config.team(team_id)
+        return self.text(team.name) if team else escape_inline(team_id)
+
+    def metric_name(self, metric_id: str) -> str:
+        return self.text(self.r.project.metrics[metric_id].name)
+
+    def plain(self, value: Text | None) -> str:
+        """User text without marks (for alt text and titles)."""
+        return value.resolve(self.lang, self.r.default)[0] if value else ""
+
+    # --- numbers and dates ---------------------------------------------------
+    def value(self, v: float | None, metric: Metric) -> str:
+        return "—" if v is None else formats.kpi_value(v, metric.unit, self.lang)
+
+    def count(self, v: float | None) -> str:
+        return "—" if v is None else formats.number(v, self.lang, 0)
+
+    def score(self, v: float) -> str:
+        return formats.number(v, self.lang, 2)
+
+    def percent(self, share: float) -> str:
+        return formats.percent(share * 100, self.lang, 0)
+
+    def score_change(self, v: float) -> str:
+        return formats.signed(v, self.lang, 2)
+
+    def point_status(self, metric: Metric, value: float, target: float | None) -> str | None:
+        return target_status(metric, value, target, self.r.project.config.analysis)
+
+    def open_objectives(self, team_id: str) -> int:
+        return sum(1 for _, o in insight.current_objectives(self.r.project.reviews, team_id)
+                   if o.status in insight.OPEN_STATUSES)
+
+    def period(self, p: Period) -> str:
+        return formats.period(p, self.lang)
+
+    def date(self, d: dt.date | None) -> str:
+        return "—" if d is None else formats.short_date(d, self.lang)
+
+    def change(self, c: Change | None, metric: Metric) -> str:
+        """`▲ +2,5 pp` for a significant change; the delta and 'not significant' otherwise."""
+        if c is None:
+            return "—"
+        delta = formats.kpi_change(c.delta, metric.unit, self.lang)
+        if metric.unit == "percent":
+            delta = self.t("unit.pp", value=delta)
+        if not c.significant:
+            return f'<span class="cs-change cs-change--ns">{delta} <small>({self.t("change.not_significant")})</small></span>'
+        word = self.t(f"change.{c.direction}")
+        return f'<span class="cs-change cs-change--{c.direction}" title="{attr(word)}">{DIRECTION_ICONS[c.direction]} {delta}</span>'
+
+    def status(self, s: str | None) -> str:
+        if s is None:
+            return f'<span class="cs-status cs-status--none">{self.t("status.none")}</span>'
+        return f'<span class="cs-status cs-status--{s}">{STATUS_ICONS[s]} {self.t("status." + s)}</span>'
+
+    def objective_status(self, s: str) -> str:
+        return f'<span class="cs-ostatus cs-ostatus--{s}">{self.t("objective_status." + s)}</span>'
+
+    def interval(self, low: float | None, high: float | None, metric: Metric) -> str:
+        if low is None or high is None:
+            return "—"
+        return self.t("interval", low=self.value(low, metric), high=self.value(high, metric))
+
+    def kpi_cell(self, s: KpiState | None) -> str:
+        """Compact inline evidence: value, status, trend."""
+        if s is None:
+            return self.t("no_data")
+        target = f' · {self.t("target")} {self.value(s.target, s.metric)}' if s.target is not None else ""
+        return f"{self.value(s.latest.value, s.metric)}{target} · {self.status(s.status)} · {self.change(s.previous, s.metric)}"
+
+
+def review_path(review: Review) -> str:
+    return f"reviews/{review.period.code}/{review.team}.md"
+
+
+def changes_path(review: Review) -> str:
+    return f"reviews/{review.period.code}/{review.team}-changes.md"
+
+
+class LanguageRenderer:
+    """Renders every page of the site in one language."""
+
+    def __init__(self, project: Project, index: KpiIndex, lang: str, env: jinja2.Environment,
+                 today: dt.date, git_changes: dict | None = None) -> None:
+        self.project, self.index, self.lang, self.env, self.today = project, index, lang, env, today
+        self.default = project.config.default_language
+        self.t = Messages(lang)
+        self.git = git_changes or {}
+        self.out = RenderedLanguage(lang, {})
+
+    def render(self) -> RenderedLanguage:
+        p = self.project
+        latest = self.latest_reviews()
+        self.page("index.md", "home.md.j2", latest=latest, teams=p.config.teams)
+        self.page("reviews/index.md", "reviews.md.j2", periods=self.reviews_by_period())
+        for r in p.reviews:
+            prev = previous_review(p.reviews, r)
+            self.page(review_path(r), "review.md.j2", review=r, previous=prev, **self.review_facts(r, prev))
+            self.page(changes_path(r), "changes.md.j2", review=r, previous=prev,
+                      diff=diff_reviews(prev, r, self.default))
+        self.page("metrics/index.md", "metrics.md.j2", metrics=list(p.metrics.values()))
+        for m in p.metrics.values():
+            self.metric_page(m)
+        self.page("teams/index.md", "teams.md.j2", teams=p.config.teams)
+        for team in p.config.teams:
+            self.page(f"teams/{team.id}.md", "team.md.j2", team=team,
+                      plan=insight.action_plan(self.index, p.reviews, team.id, self.today),
+                      reviews=[r for r in p.reviews if r.team == team.id])
+        self.guidance_pages()
+        self.reference_pages()
+        self.out.nav = self.nav()
+        return self.out
+
+    # --- pages ---------------------------------------------------------------
+    def page(self, path: str, template: str, **context) -> None:
+        c = Page(self, path)
+        tpl = self.env.get_template(template)
+        self.out.pages[path] = tpl.render(c=c, t=self.t, project=self.project, lang=self.lang,
+                                          QUADRANTS=QUADRANTS, STATUSES=STATUSES, **context)
+
+    def latest_reviews(self) -> list[Review]:
+        by_team: dict[str, Review] = {}
+        for r in self.project.reviews:
+            by_team[r.team] = r  # reviews are sorted by period
+        return [by_team[t.id] for t in self.project.config.teams if t.id in by_team]
+
+    def reviews_by_period(self) -> list[tuple[Period, list[Review]]]:
+        groups: dict[Period, list[Review]] = {}
+        for r in self.project.reviews:
+            groups.setdefault(r.period, []).append(r)
+        return sorted(groups.items(), reverse=True)
+
+    def review_facts(self, r: Review, prev: Review | None) -> dict:
+        evidence = {(item.id, mid): self.index.state(r.team, mid, at=r.period) for item in r.items for mid in item.metrics}
+        scores = insight.weighted_scores(r)
+        prev_scores = {s.kind: s for s in insight.weighted_scores(prev)} if prev else {}
+        objectives = [(o, insight.tows_class(r, o),
+                       self.index.state(r.team, o.metric, at=r.period) if o.metric else None) for o in r.objectives]
+        return dict(evidence=evidence, suggestions=insight.suggestions(self.index, r),
+                    matrix=insight.tows_matrix(r), objectives=objectives, scores=scores, prev_scores=prev_scores,
+                    git=self.git.get(r.path))
+
+    def metric_page(self, m: Metric) -> None:
+        path = f"metrics/{m.id}.md"
+        teams = []
+        for i, team in enumerate(self.index.teams_of(m.id)):
+            pts = self.index.points(team, m.id)
+            chart = self.chart_for(m, team, pts, MARKERS[i % len(MARKERS)])
+            self.out.charts[f"assets/charts/{chart.key}.svg"] = chart
+            teams.append(dict(id=team, points=pts, state=self.index.state(team, m.id), chart=chart,
+                              alt=self.chart_alt(m, team, pts)))
+        self.page(path, "metric.md.j2", metric=m, teams=teams)
+
+    def chart_for(self, m: Metric, team: str, pts, marker: str) -> ChartSpec:
+        target = m.target_for(team) if team != "all" else m.target
+        values = [p.value for p in pts]
+        ticks = y_axis(values, target)
+        fmt = lambda v: formats.kpi_value(v, m.unit, self.lang)  # noqa: E731
+        return ChartSpec(
+            x_labels=tuple(formats.period(p.period, self.lang) for p in pts),
+            values=tuple(values), value_labels=tuple(fmt(v) for v in values),
+            y_ticks=tuple(ticks), y_tick_labels=tuple(fmt(v) for v in ticks),
+            target=target, target_label=self.t("chart.target", value=fmt(target)) if target is not None else "",
+            marker=marker,
+        )
+
+    def chart_alt(self, m: Metric, team: str, pts) -> str:
+        c = Page(self, "")
+        name = c.plain(m.name)
+        team_name = self.t("team.all") if team == "all" else c.plain(self.project.config.team(team).name)
+        first, last = pts[0], pts[-1]
+        return escape_alt(self.t("chart.alt", metric=name, team=team_name,
+                                 start=formats.period(first.period, self.lang), end=formats.period(last.period, self.lang),
+                                 first=formats.kpi_value(first.value, m.unit, self.lang),
+                                 last=formats.kpi_value(last.value, m.unit, self.lang)))
+
+    def guidance_pages(self) -> None:
+        own = self.project.guidance.get(self.lang, {})
+        fallback = self.project.guidance.get(self.default, {})
+        for name in sorted(set(own) | set(fallback), key=_guidance_key):
+            if name in own:
+                self.out.pages[f"guidance/{name}"] = own[name]
+            else:
+                body = fallback[name]
+                note = f'!!! note "{self.t("untranslated")}"\n    {self.t("untranslated.page")}\n\n'
+                title, _, rest = body.partition("\n")
+                self.out.pages[f"guidance/{name}"] = f'{title}\n\n{note}<div lang="{self.default}" markdown>\n{rest}\n</div>\n'
+
+    def reference_pages(self) -> None:
+        from cssite.render.reference import reference_context
+
+        ctx = reference_context(self.project, self.t)
+        for name in ("index", "config", "reviews", "kpi-csv", "metrics", "commands"):
+            self.page(f"reference/{name}.md", f"reference-{name}.md.j2", **ctx)
+
+    # --- navigation ------------------------------------------------------------
+    def nav(self) -> list:
+        t, p = self.t, self.project
+        c = Page(self, "")
+        reviews = [{t("nav.all_reviews"): "reviews/index.md"}]
+        for period, rs in self.reviews_by_period():
+            reviews.append({formats.period(period, self.lang): [
+                {c.plain(p.config.team(r.team).name): review_path(r)} for r in rs
+            ] + [{t("nav.changes", team=c.plain(p.config.team(r.team).name)): changes_path(r)} for r in rs]})
+        metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
+            {c.plain(m.name): f"metrics/{m.id}.md"} for m in p.metrics.values()]
+        teams = [{t("nav.all_teams"): "teams/index.md"}] + [
+            {c.plain(team.name): f"teams/{team.id}.md"} for team in p.config.teams]
+        guidance = [f"guidance/{name}" for name in sorted(
+            (k[len("guidance/"):] for k in self.out.pages if k.startswith("guidance/")), key=_guidance_key)]
+        reference = [f"reference/{n}.md" for n in ("index", "config", "reviews", "kpi-csv", "metrics", "commands")]
+        nav = [{t("nav.home"): "index.md"}, {t("nav.reviews"): reviews}, {t("nav.metrics"): metrics},
+               {t("nav.teams"): teams}]
+        if guidance:
+            nav.append({t("nav.guidance"): guidance})
+        nav.append({t("nav.reference"): reference})
+        return nav
+
+
+def _guidance_key(name: str):
+    return (GUIDANCE_ORDER.index(name) if name in GUIDANCE_ORDER else len(GUIDANCE_ORDER), name)

@@ -1,0 +1,82 @@
+"""The Reference pages' content, derived from the schemas the validator uses and the CLI itself."""
+
+from __future__ import annotations
+
+from cssite.load.fields import describe
+from cssite.model import Project
+from cssite.schema import ANALYSIS, CONFIG, ITEM, KPI_CSV, METRIC, OBJECTIVE, REVIEW, TEAM, TICKET_SOURCE, Schema
+
+
+def field_rows(schema: Schema, t) -> list[dict]:
+    """One row per field: name, expected value (translated), required, example, description."""
+    rows = []
+    for f in schema.fields:
+        if f.kind == "enum":
+            kind = t("kind.enum", choices=", ".join(f"`{c}`" for c in f.choices))
+        elif f.kind == "language_list":
+            kind = t("kind.language_list", choices=", ".join(f"`{c}`" for c in f.choices))
+        else:
+            kind = t(f"kind.{f.kind}")
+        if f.low is not None and f.high is not None:
+            kind += f" ({f.low:g}–{f.high:g})"
+        rows.append(dict(name=f.name, kind=kind, required=f.required, example=f.example,
+                         doc=t(f"ref.{schema.name}.{f.name}")))
+    return rows
+
+
+def example_yaml(schema: Schema, indent: int = 0, list_item: bool = False) -> str:
+    """A YAML example built from the schema's own examples."""
+    lines = []
+    pad = " " * indent
+    for i, f in enumerate(schema.fields):
+        prefix = (pad[:-2] + "- ") if (list_item and i == 0) else pad
+        if f.kind == "list_of":
+            lines.append(f"{prefix}{f.name}:")
+            lines.append(example_yaml(f.children, indent + 4, list_item=True))
+        elif f.kind == "mapping":
+            lines.append(f"{prefix}{f.name}:")
+            lines.append(example_yaml(f.children, indent + 2))
+        elif f.example:
+            lines.append(f"{prefix}{f.name}: {f.example}")
+    return "\n".join(lines)
+
+
+def example_csv(schema: Schema) -> str:
+    cols = [f for f in schema.fields]
+    return ",".join(f.name for f in cols) + "\n" + ",".join(f.example for f in cols)
+
+
+def commands(t) -> list[dict]:
+    """Every CLI command with its usage line and options, read from the Click objects."""
+    import click
+
+    from cssite.cli import cli
+
+    out = []
+    ctx = click.Context(cli, info_name="cssite")
+
+    def walk(group, prefix):
+        for name, cmd in sorted(group.commands.items()):
+            if isinstance(cmd, click.Group):
+                walk(cmd, prefix + [name])
+                continue
+            sub = click.Context(cmd, info_name=" ".join(prefix + [name]), parent=ctx)
+            opts = [", ".join(p.opts) for p in cmd.params if isinstance(p, click.Option)]
+            full = "_".join(prefix[1:] + [name])
+            out.append(dict(name=" ".join(prefix[1:] + [name]), usage=cmd.get_usage(sub).replace("Usage: ", ""),
+                            options=opts, doc=t(f"ref.cmd.{full}")))
+
+    walk(cli, ["cssite"])
+    return out
+
+
+def reference_context(project: Project, t) -> dict:
+    return dict(
+        schemas=dict(config=CONFIG, team=TEAM, tickets=TICKET_SOURCE, analysis=ANALYSIS, review=REVIEW,
+                     item=ITEM, objective=OBJECTIVE, metric=METRIC, kpi_csv=KPI_CSV),
+        field_rows=lambda s: field_rows(s, t),
+        example_yaml=example_yaml, example_csv=example_csv,
+        commands=commands(t),
+        catalogue=list(project.metrics.values()),
+        describe=describe,
+    )

@@ -1,0 +1,105 @@
+"""YAML reading that remembers where each value came from.
+
+PyYAML's safe loader is extended so that mappings and lists carry the line of
+every key and element; duplicate keys become errors instead of silently
+overwriting (PyYAML's default).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from cssite.errors import Diagnostics
+
+
+class LineDict(dict):
+    """A mapping from YAML with `line` (its own) and `lines[key]` (each value's line)."""
+
+    line: int = 0
+    lines: dict
+
+    def line_of(self, key) -> int:
+        return self.lines.get(key, self.line)
+
+
+class LineList(list):
+    """A sequence from YAML with `line` and `lines[i]` for each element."""
+
+    line: int = 0
+    lines: list
+
+
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise DuplicateKeyError(
+                None, None, f"duplicate key '{key}' (first at line {out.lines[key]})", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Read a UTF-8 file (a BOM is accepted); report a non-UTF-8 or empty file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.error(path, 0, f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diags.error(path, line, "file is not valid UTF-8; save it as UTF-8 and try again")
+        return None
+    if not text.strip():
+        diags.error(path, 1, "file is empty")
+        return None
+    return text
+
+
+def load_yaml(path: Path, diags: Diagnostics):
+    """Parse one YAML file into LineDict/LineList values, or report why not and return None."""
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or "invalid YAML"
+        if exc.context and not isinstance(exc, DuplicateKeyError):
+            problem = f"{exc.context}: {problem}" if "duplicate" not in problem else problem
+        diags.error(path, line, f"malformed YAML: {problem}" if not isinstance(exc, DuplicateKeyError) else problem)
+        return None
+    except yaml.YAMLError as exc:
+        diags.error(path, 0, f"malformed YAML: {exc}")
+        return None

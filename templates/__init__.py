@@ -1,0 +1,1 @@
+"""Default page templates, shipped in the wheel as package data (cssite.templates)."""
