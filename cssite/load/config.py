@@ -63,8 +63,9 @@ def builtin_catalogue_path():
 
 def load_catalogue(root: Path, config: Config | None, diags: Diagnostics) -> dict[str, Metric]:
     """The built-in catalogue with the project's additions and overrides applied."""
-    builtin = Diagnostics()
     with resources.as_file(builtin_catalogue_path()) as p:
+        # Built-in texts are named relative to the package, so `i18n status` can tell them from the user's.
+        builtin = Diagnostics(Path(p).parent.parent.parent)
         base = load_yaml(Path(p), builtin)
     if builtin.items:  # a broken package, not a user mistake
         raise RuntimeError("built-in metric catalogue is invalid: " + "; ".join(map(str, builtin.items)))

@@ -58,7 +58,7 @@ class Checker:
         if not isinstance(data, LineDict):
             self.error(getattr(data, "line", line), f"{label}expected a mapping of keys to values, got {_kind_of(data)}")
             return None
-        out: dict = {}
+        out: dict = {"__lines__": data.lines}  # so cross-checks can point at the exact key
         for key in data:
             if schema.field(str(key)) is None and not schema.allow_extra:
                 known = ", ".join(f.name for f in schema.fields)

@@ -71,7 +71,7 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
             if not claim(entry["id"], line):
                 ok = False
             for mid in entry.get("metrics", ()):
-                ok &= known_metric(mid, line)
+                ok &= known_metric(mid, entry["__lines__"].get("metrics", line))
             items.append(Item(entry["id"], q, entry["text"], tuple(entry.get("metrics", ())),
                               entry.get("weight"), entry.get("rating"), line))
     item_ids = {i.id for i in items}
@@ -83,10 +83,10 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
             ok = False
         for ref in entry["addresses"]:
             if ref not in item_ids:
-                diags.error(path, line, f"objective '{entry['id']}' addresses '{ref}', which is not an item of this review")
+                diags.error(path, entry["__lines__"].get("addresses", line), f"objective '{entry['id']}' addresses '{ref}', which is not an item of this review")
                 ok = False
         if "metric" in entry:
-            ok &= known_metric(entry["metric"], line)
+            ok &= known_metric(entry["metric"], entry["__lines__"].get("metric", line))
         objectives.append(Objective(entry["id"], entry["text"], tuple(entry["addresses"]), entry.get("metric"),
                                     entry.get("target"), entry.get("owner"), entry.get("due"),
                                     entry.get("status", "planned"), line))

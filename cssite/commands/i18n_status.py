@@ -1,0 +1,28 @@
+"""`cssite i18n status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cssite.analyse.translation import coverage
+from cssite.errors import CssiteError, ValidationFailed
+from cssite.load import load_project
+
+
+def run_i18n_status(root: Path, fail_under: float | None = None) -> None:
+    """Print per-language translation coverage of user texts; exit 1 under `fail_under`."""
+    project, diags = load_project(root)
+    if project is None:
+        raise ValidationFailed(diags.sorted())
+    rows = coverage(project)
+    for c in rows:
+        click.echo(f"{c.lang}: {c.translated}/{c.total} texts translated ({c.percent:.1f} %)")
+    for c in rows:
+        for t in c.missing:
+            click.echo(f"{t.path}:{t.line}: {c.lang}: {t.field}")
+    low = [c for c in rows if fail_under is not None and c.percent < fail_under]
+    if low:
+        worst = ", ".join(f"{c.lang} {c.percent:.1f} %" for c in low)
+        raise CssiteError(f"error: translation below {fail_under:g} %: {worst}")

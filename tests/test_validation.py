@@ -1,0 +1,118 @@
+"""Every kind of bad input: exit 1, a `path:line: error:` message, and the previous site untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_REVIEW, run, write
+
+REVIEW = "content/reviews/2026-Q3/support-emea.yml"
+KPIS = "content/metrics/kpis.csv"
+
+
+def _bad_review(text: str):
+    return lambda root: write(root, REVIEW, text)
+
+
+CASES = {
+    "malformed yaml": (_bad_review("team: support-emea\nperiod: 2026-Q3\nstrengths:\n  - id: S1\n    text: [unclosed\n"),
+                       f"{REVIEW}:6: error: malformed YAML"),
+    "duplicate key": (_bad_review("team: support-emea\nperiod: 2026-Q3\nteam: support-apac\n"),
+                      f"{REVIEW}:3: error: duplicate key 'team' (first at line 1)"),
+    "missing required field": (_bad_review("team: support-emea\ntitle: no period\n"),
+                               f"{REVIEW}:1: error: missing required field 'period'"),
+    "wrong type": (_bad_review(MINIMAL_REVIEW.replace("strengths:\n  - id: S1", "strengths:\n  - id: S1\n    weight: heavy")),
+                   f"{REVIEW}:6: error: strengths[1]: 'weight' must be a whole number, got 'heavy'"),
+    "unknown team": (_bad_review(MINIMAL_REVIEW.replace("team: support-emea", "team: support-mars")),
+                     f"{REVIEW}:1: error: unknown team 'support-mars'"),
+    "unknown metric": (_bad_review(MINIMAL_REVIEW.replace("metrics: [first_response_time]", "metrics: [happiness]")),
+                       f"{REVIEW}:7: error: unknown metric 'happiness'"),
+    "bad period": (_bad_review(MINIMAL_REVIEW.replace("period: 2026-Q3", "period: 2026-Q5")),
+                   f"{REVIEW}:2: error: 'period' must be a quarter like 2026-Q3, got '2026-Q5'"),
+    "duplicate item id": (_bad_review(MINIMAL_REVIEW.replace("  - id: W1", "  - id: S1")),
+                          f"{REVIEW}:9: error: duplicate id 'S1' (first at line 5)"),
+    "objective addresses unknown item": (_bad_review(MINIMAL_REVIEW.replace("addresses: [W1, O1]", "addresses: [W9]")),
+                                         f"{REVIEW}:20: error: objective 'G1' addresses 'W9', which is not an item of this review"),
+    "two reviews for one team and period": (
+        lambda root: write(root, "content/reviews/extra/emea-copy.yml", MINIMAL_REVIEW),
+        "content/reviews/extra/emea-copy.yml:1: error: a second review for team 'support-emea' and period 2026-Q3"),
+    "csv missing column": (lambda root: write(root, KPIS, "period,team,value\n2026-Q3,support-emea,3\n"),
+                           f"{KPIS}:1: error: missing column metric"),
+    "csv non-numeric value": (lambda root: write(root, KPIS, "period,team,metric,value\n2026-Q3,support-emea,csat,86.4\n"
+                                                             "2026-Q2,support-emea,csat,high\n"),
+                              f"{KPIS}:3: error: value 'high' is not a number"),
+    "empty file": (_bad_review(""), f"{REVIEW}:1: error: file is empty"),
+    "not utf-8": (lambda root: write(root, KPIS, "period,team,metric,value\n2026-Q3,support-emea,csat,86\n# caf\xe9\n".encode("latin-1")),
+                  f"{KPIS}:3: error: file is not valid UTF-8; save it as UTF-8"),
+    "team id that is a path": (lambda root: write(root, "config/cssite.yml",
+                                                  "site_name: X\nteams:\n  - id: ../x\n    name: Evil\n"),
+                               "config/cssite.yml:3: error: teams[1]: 'id' must be a lowercase id"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_reported_and_site_untouched(project: Path, case: str):
+    make_bad, expected = CASES[case]
+    site = project / "site"
+    write(site, "index.html", "previous site")
+    make_bad(project)
+
+    validate = run("validate", "--project", project)
+    assert validate.exit_code == 1
+    assert expected in validate.stderr, validate.stderr
+    assert "Traceback" not in validate.output
+
+    build = run("build", "--project", project)
+    assert build.exit_code == 1
+    assert expected in build.stderr
+    assert "nothing was built" in build.stderr
+    assert (site / "index.html").read_text() == "previous site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def test_every_problem_reported_at_once(project: Path):
+    write(project, REVIEW, MINIMAL_REVIEW.replace("team: support-emea", "team: nobody")
+          .replace("metrics: [first_response_time]", "metrics: [happiness]"))
+    write(project, KPIS, "period,team,metric,value\n2026-13,support-emea,csat,x\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    lines = [l for l in result.stderr.splitlines() if ": error: " in l]
+    assert len(lines) >= 4, result.stderr
+    assert f"{REVIEW}:1: error: unknown team 'nobody'" in result.stderr
+    assert f"{KPIS}:2: error: period '2026-13'" in result.stderr
+    assert f"{KPIS}:2: error: value 'x' is not a number" in result.stderr
+
+
+def test_valid_project_validates(project: Path):
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "ok: 1 reviews" in result.stderr
+
+
+def test_warning_fails_only_under_strict(project: Path):
+    # csat has a target in the catalogue; a metric without one only warns.
+    write(project, KPIS, "period,team,metric,value\n2026-Q3,support-emea,churn_rate,2.5\n")
+    ok = run("validate", "--project", project)
+    assert ok.exit_code == 0
+    assert f"{KPIS}:2: warning: churn_rate has no target for support-emea" in ok.stderr
+    strict = run("validate", "--project", project, "--strict")
+    assert strict.exit_code == 1
+
+
+def test_not_a_project(tmp_path: Path):
+    result = run("validate", "--project", tmp_path)
+    assert result.exit_code == 1
+    assert "config/cssite.yml" in result.stderr and "is this a cssite project?" in result.stderr
+
+
+def test_usage_error_exits_2(project: Path):
+    assert run("build", "--no-such-option").exit_code == 2
+
+
+def test_same_kpi_twice_names_both_sources(project: Path):
+    write(project, "content/metrics/more.csv", "period,team,metric,value\n2026-Q3,support-emea,csat,80\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "content/metrics/more.csv:2: error: csat for support-emea in 2026-Q3 is given twice (also at content/metrics/kpis.csv:4)" in result.stderr
