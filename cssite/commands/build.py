@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         click.echo(str(d), err=True)
     cfg = project.config
     progress(f"loaded {len(project.reviews)} reviews, {len(project.kpis)} KPI values, "
-             f"{len(cfg.languages)} languages")
+             f"{len(cfg.languages)} language{'s' if len(cfg.languages) > 1 else ''}")
 
     index = KpiIndex(project)
     env = template_env(root)

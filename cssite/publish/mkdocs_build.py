@@ -110,6 +110,9 @@ def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
+    import jieba  # Material's search splits Chinese with it; its start-up chatter is not the user's business
+
+    jieba.setLogLevel(logging.WARNING)
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
