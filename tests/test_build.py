@@ -57,6 +57,6 @@ def test_site_dir_option(project: Path, tmp_path_factory):
 
 def test_version_and_help():
     assert run("--version").output.startswith("cssite, version ")
-    for cmd in ("build", "validate", "kpi", "diff"):
+    for cmd, option in (("build", "--project"), ("validate", "--strict"), ("kpi", "--preset"), ("diff", "--rev")):
         result = run(cmd, "--help")
-        assert result.exit_code == 0 and "--project" in result.output, cmd
+        assert result.exit_code == 0 and option in result.output, cmd

@@ -77,7 +77,8 @@ def absent_metrics(t: Tickets) -> dict[str, str]:
     if t.sla is None:
         out["sla_compliance"] = "no sla_met column"
     if t.backlog is None or not t.is_ticket_export:
-        out["backlog"] = "no status column (or the preset names no solved statuses)"
+        out["backlog"] = "no status column, or no solved statuses in the preset" if t.is_ticket_export else \
+            "no id column: rows are not tickets"
     return out
 
 
@@ -87,38 +88,21 @@ def compute_metrics(t: Tickets) -> tuple[list[KpiRow], dict[str, str]]:
     P, T = len(t.periods), len(t.teams)
     if len(t) == 0 or P == 0:
         return [], {m: absent.get(m, "no tickets") for m in METRICS}
-    in_team = t.team >= 0
-    team_key = np.where(in_team, t.period * max(T, 1) + t.team, 0)
-    by_team = _stats(t, team_key, P * T, in_team, absent)
-    by_all = _stats(t, t.period, P, np.ones(len(t), dtype=bool), absent)
-    backlog_team = backlog_all = None
-    if "backlog" not in absent:
-        backlog_team = (np.bincount(t.team[in_team], weights=t.backlog[in_team], minlength=T),
-                        np.bincount(t.team[in_team], minlength=T))
-        backlog_all = (np.array([t.backlog.sum()]), np.array([len(t)]))
+    stats = _stats(t, absent)
 
     rows: list[KpiRow] = []
+    names = list(t.teams) + ["all"]
     for p, code in enumerate(t.periods):
-        for ti, team in [(i, name) for i, name in enumerate(t.teams)] + [(-1, "all")]:
-            stats, key = (by_all, p) if ti < 0 else (by_team, p * T + ti)
+        for ti, team in enumerate(names):
             for m in METRICS:
-                if m == "backlog":
-                    if backlog_team is None or p != P - 1:
-                        continue
-                    v, n = backlog_all if ti < 0 else backlog_team
-                    k = 0 if ti < 0 else ti
-                    if n[k]:
-                        rows.append(KpiRow(code, team, m, float(v[k]), int(n[k])))
-                    continue
-                if m not in stats:
-                    continue
-                value, n, lo, hi = stats[m]
-                if n[key] == 0 or np.isnan(value[key]):
+                if m not in stats or (m == "backlog" and p != P - 1):
+                    continue  # the backlog is a stock at export time: one row, in the last period
+                value, n, lo, hi = (None if a is None else a[p, ti] for a in stats[m])
+                if not n or np.isnan(value):
                     continue
                 d = _DECIMALS.get(m, 1)
-                rows.append(KpiRow(code, team, m, _round(value[key], d), int(n[key]),
-                                   None if lo is None else _round(lo[key], 1),
-                                   None if hi is None else _round(hi[key], 1)))
+                rows.append(KpiRow(code, team, m, _round(value, d), int(n),
+                                   None if lo is None else _round(lo, 1), None if hi is None else _round(hi, 1)))
     present = {r.metric for r in rows}
     for m in METRICS:
         if m not in present and m not in absent:
@@ -127,91 +111,117 @@ def compute_metrics(t: Tickets) -> tuple[list[KpiRow], dict[str, str]]:
 
 
 def _round(x: float, decimals: int) -> float:
-    r = round(float(x), decimals)
-    return r + 0.0  # no "-0.0"
+    return round(float(x), decimals) + 0.0  # + 0.0: no "-0.0"
 
 
-def _stats(t: Tickets, key: np.ndarray, nkeys: int, member: np.ndarray, absent: dict) -> dict:
-    """metric -> (value, n, ci_low, ci_high) arrays over the `nkeys` groups of `key` (rows where `member`)."""
-    def count(mask):
-        return np.bincount(key[mask & member], minlength=nkeys)
+def _stats(t: Tickets, absent: dict) -> dict:
+    """metric -> (value, n, ci_low, ci_high), each an array [period, team] whose last team is 'all'.
 
-    def ratio(hit, base):
-        b = count(base)
+    Counts are tallied once per period × team cell (tickets without a team in a cell
+    of their own) and summed for 'all'; percentiles are computed for both groupings.
+    """
+    P, T = len(t.periods), len(t.teams)
+    G = T + 1
+    cell = (t.period.astype(np.int64) * G + np.where(t.team >= 0, t.team, T)).astype(np.int64)
+
+    def tally(codes: np.ndarray, k: int) -> np.ndarray:
+        """Tickets per cell and code (0..k-1), as [period, team + all, code]."""
+        c = np.bincount(cell * k + codes, minlength=P * G * k).reshape(P, G, k)
+        return np.concatenate([c[:, :T], c.sum(axis=1, keepdims=True)], axis=1)
+
+    def pct(hit, base):
         with np.errstate(invalid="ignore", divide="ignore"):
-            return 100.0 * count(hit & base) / b, b
+            return 100.0 * hit / base
 
     out: dict = {}
-    everyone = np.ones(len(t), dtype=bool)
+    volume = tally(np.zeros(len(t), dtype=np.int64), 1)[..., 0]
     if "ticket_volume" not in absent:
-        n = count(everyone)
-        out["ticket_volume"] = (n.astype(float), n, None, None)
+        out["ticket_volume"] = (volume.astype(float), volume, None, None)
     if t.frt is not None:
         replied = ~np.isnan(t.frt)
-        med, p90, n = _quantiles(key, nkeys, t.frt, replied & member)
+        med, p90, n = _quantiles(t.frt, replied, cell, t.period, P, T)
         out["first_response_time"] = (med, n, None, None)
         out["first_response_time_p90"] = (p90, n, None, None)
         if t.is_ticket_export:
-            out["unreplied"] = (count(~replied).astype(float), count(everyone), None, None)
+            out["unreplied"] = ((volume - n).astype(float), volume, None, None)
     if t.resolution is not None:
-        med, p90, n = _quantiles(key, nkeys, t.resolution, ~np.isnan(t.resolution) & member)
+        med, p90, n = _quantiles(t.resolution, ~np.isnan(t.resolution), cell, t.period, P, T)
         out["resolution_time"] = (med, n, None, None)
         out["resolution_time_p90"] = (p90, n, None, None)
     if t.csat is not None:
-        good, rated = count(t.csat == GOOD), count((t.csat == GOOD) | (t.csat == BAD))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = 100.0 * good / rated
-        ci = np.array([wilson(int(g), int(r)) if r else (np.nan, np.nan) for g, r in zip(good, rated)]).reshape(-1, 2)
-        out["csat"] = (value, rated, ci[:, 0], ci[:, 1])
+        c = tally(t.csat.astype(np.int64) + 1, 5)  # NO_RATING, BAD, GOOD, OFFERED, NOT_OFFERED
+        good, rated = c[..., GOOD + 1], c[..., GOOD + 1] + c[..., BAD + 1]
+        ci = _pairs(wilson, good, rated)
+        out["csat"] = (pct(good, rated), rated, ci[..., 0], ci[..., 1])
         if t.csat_tracks_offers:
-            surveyed = rated + count(t.csat == OFFERED)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out["csat_response_rate"] = (100.0 * rated / surveyed, surveyed, None, None)
+            surveyed = rated + c[..., OFFERED + 1]
+            out["csat_response_rate"] = (pct(rated, surveyed), surveyed, None, None)
     if t.nps is not None:
-        valid = ~np.isnan(t.nps)
         with np.errstate(invalid="ignore"):
-            pro, det, n = count(valid & (t.nps >= 9)), count(valid & (t.nps <= 6)), count(valid)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = 100.0 * (pro - det) / n
-        ci = np.array([nps_interval(int(a), int(b), int(c)) if c else (np.nan, np.nan)
-                       for a, b, c in zip(pro, det, n)]).reshape(-1, 2)
-        out["nps"] = (value, n, ci[:, 0], ci[:, 1])
+            kind = np.where(np.isnan(t.nps), 0, np.where(t.nps >= 9, 3, np.where(t.nps >= 7, 2, 1)))
+        c = tally(kind, 4)  # missing, detractor, passive, promoter
+        n = c[..., 1:].sum(axis=-1)
+        ci = _pairs(lambda a, b, m: nps_interval(a, b, m), c[..., 3], c[..., 1], n)
+        out["nps"] = (pct(c[..., 3] - c[..., 1], n), n, ci[..., 0], ci[..., 1])
     if t.ces is not None:
-        valid = ~np.isnan(t.ces) & member
-        n = np.bincount(key[valid], minlength=nkeys)
+        valid = ~np.isnan(t.ces)
+        n = tally(valid.astype(np.int64), 2)[..., 1]
+        s = np.bincount(cell[valid], weights=t.ces[valid], minlength=P * G).reshape(P, G)
+        s = np.concatenate([s[:, :T], s.sum(axis=1, keepdims=True)], axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["ces"] = (np.bincount(key[valid], weights=t.ces[valid], minlength=nkeys) / n, n, None, None)
+            out["ces"] = (s / n, n, None, None)
     with np.errstate(invalid="ignore"):
-        if "fcr" not in absent:
-            v, n = ratio(t.replies < 2, t.solved & ~np.isnan(t.replies))
-            out["fcr"] = (v, n, None, None)
-        if "reopen_rate" not in absent:
-            v, n = ratio(t.reopens > 0, t.solved & ~np.isnan(t.reopens))
-            out["reopen_rate"] = (v, n, None, None)
+        for m, x, hit in (("fcr", t.replies, lambda r: r < 2), ("reopen_rate", t.reopens, lambda r: r > 0)):
+            if m not in absent:
+                base = t.solved & ~np.isnan(x)
+                c = tally(np.where(base, 1 + hit(x), 0).astype(np.int64), 3)
+                out[m] = (pct(c[..., 2], c[..., 1] + c[..., 2]), c[..., 1] + c[..., 2], None, None)
         if t.sla is not None:
-            v, n = ratio(t.sla == 1, ~np.isnan(t.sla))
-            out["sla_compliance"] = (v, n, None, None)
+            c = tally(np.where(np.isnan(t.sla), 0, 1 + (t.sla == 1)).astype(np.int64), 3)
+            out["sla_compliance"] = (pct(c[..., 2], c[..., 1] + c[..., 2]), c[..., 1] + c[..., 2], None, None)
+    if "backlog" not in absent:
+        # Open tickets of every period, reported against the last one.
+        c = tally(t.backlog.astype(np.int64), 2)
+        open_, n = c[..., 1].sum(axis=0), c.sum(axis=(0, 2))
+        value = np.zeros((P, G)), np.zeros((P, G), dtype=np.int64)
+        value[0][-1], value[1][-1] = open_, n
+        out["backlog"] = (value[0], value[1], None, None)
     return out
 
 
-def _quantiles(key: np.ndarray, nkeys: int, x: np.ndarray, mask: np.ndarray):
-    """Median, 90th percentile and count of `x[mask]` in each group of `key`."""
-    v, k = x[mask], key[mask]
-    order = np.argsort(v)
-    k = k[order].astype(np.int16 if nkeys < 32000 else np.int32)
-    order2 = np.argsort(k, kind="stable")  # a radix sort for small ints: values stay sorted within a group
-    v = v[order][order2]
-    n = np.bincount(k, minlength=nkeys)
-    starts = np.concatenate([[0], np.cumsum(n)[:-1]])
-    out = []
-    for q in (0.5, 0.9):
-        pos = np.maximum(n - 1, 0) * q
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
-        if len(v):
-            a = v[np.minimum(starts + lo, len(v) - 1)]
-            b = v[np.minimum(starts + hi, len(v) - 1)]
-            out.append(np.where(n > 0, a + (b - a) * (pos - lo), np.nan))
-        else:
-            out.append(np.full(nkeys, np.nan))
-    return out[0], out[1], n
+def _pairs(fn, a: np.ndarray, b: np.ndarray, n: np.ndarray | None = None) -> np.ndarray:
+    """fn(a, b[, n]) -> (low, high) for every cell with data; NaN elsewhere."""
+    out = np.full(a.shape + (2,), np.nan)
+    for ix in zip(*np.nonzero(n if n is not None else b)):
+        out[ix] = fn(int(a[ix]), int(b[ix])) if n is None else fn(int(a[ix]), int(b[ix]), int(n[ix]))
+    return out
+
+
+def _quantiles(x: np.ndarray, mask: np.ndarray, cell: np.ndarray, period: np.ndarray, P: int, T: int):
+    """Median, 90th percentile and count of x[mask], as [period, team + all] arrays."""
+    v = x[mask]
+    order = np.argsort(v)  # one float sort, shared by both groupings
+    v = v[order]
+    G = T + 1
+    results = []
+    for key, nkeys in ((cell[mask][order], P * G), (period[mask][order], P)):
+        key = key.astype(np.int16 if nkeys < 32000 else np.int32)
+        by_key = np.argsort(key, kind="stable")  # a radix sort; values stay sorted within a key
+        vk = v[by_key]
+        n = np.bincount(key, minlength=nkeys)
+        starts = np.cumsum(n) - n
+        last = np.maximum(n - 1, 0)
+        qs = []
+        for q in (0.5, 0.9):
+            pos = last * q
+            lo = np.floor(pos).astype(np.int64)
+            hi = np.minimum(lo + 1, last)
+            if len(vk):
+                a, b = vk[np.minimum(starts + lo, len(vk) - 1)], vk[np.minimum(starts + hi, len(vk) - 1)]
+                qs.append(np.where(n > 0, a + (b - a) * (pos - lo), np.nan))
+            else:
+                qs.append(np.full(nkeys, np.nan))
+        results.append((qs[0], qs[1], n))
+    (tm, t9, tn), (am, a9, an) = results
+    join = lambda team, all_: np.concatenate([team.reshape(P, G)[:, :T], all_.reshape(P, 1)], axis=1)  # noqa: E731
+    return join(tm, am), join(t9, a9), join(tn, an)

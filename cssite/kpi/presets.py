@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from cssite.errors import Diagnostics, InputError
+from cssite.kpi.errors import ExportError
 from cssite.yamlio import LineDict, LineList, load_yaml
 
 # The fields an export can provide, by the names `--map` and presets use.
@@ -106,10 +107,10 @@ def _parse(path: Path, label: str) -> Preset:
     data = load_yaml(path, diags)
     if diags.errors:
         d = diags.errors[0]
-        raise InputError(d.message, d.path, d.line)
+        raise ExportError(d.message, path, d.line)
 
     def fail(line: int, message: str):
-        raise InputError(message, str(path) if "/" in label or label.endswith((".yml", ".yaml")) else f"preset {label}", line)
+        raise ExportError(message, path, line)
 
     if not isinstance(data, LineDict):
         fail(1, "a preset is a mapping with keys " + ", ".join(_KEYS))

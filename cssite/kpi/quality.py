@@ -24,6 +24,7 @@ class FileReport:
 @dataclass
 class QualityReport:
     preset: str
+    unit: str = "tickets"  # what a kept row is: "tickets", or "responses" for a survey
     files: list[FileReport] = field(default_factory=list)
     superseded: int = 0  # earlier rows of a ticket in an event log
     tickets: int = 0
@@ -76,7 +77,7 @@ class QualityReport:
         for f in self.files:
             lines.append(f"{f.path}: {f.rows:,} rows, {f.encoding}, {_DELIMITERS.get(f.delimiter, repr(f.delimiter))}"
                          "-separated")
-        lines.append(f"  tickets: {self.tickets:,} (preset {self.preset})"
+        lines.append(f"  {self.unit}: {self.tickets:,} (preset {self.preset})"
                      + (f"; {self.superseded:,} earlier event-log rows merged" if self.superseded else ""))
         dropped = sum(self.dropped.values())
         lines.append(f"  dropped: {dropped:,} row{_s(dropped)}"
@@ -87,8 +88,11 @@ class QualityReport:
             span = self.periods[0] if len(self.periods) == 1 else f"{self.periods[0]} … {self.periods[-1]}"
             lines.append(f"  periods: {span} ({len(self.periods)})")
         lines.append(f"  metrics: {', '.join(self.metrics) if self.metrics else 'none'}")
-        if self.absent:
-            lines.append("  absent: " + ", ".join(f"{m} ({why})" for m, why in self.absent.items()))
+        by_reason: dict[str, list[str]] = {}
+        for m, why in self.absent.items():
+            by_reason.setdefault(why, []).append(m)
+        for why, ms in by_reason.items():
+            lines.append(f"  absent ({why}): {', '.join(ms)}")
         return "\n".join(lines)
 
 

@@ -22,21 +22,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from cssite.errors import InputError
+from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import CODED_FIELDS, DATE_FIELDS, NUMBER_FIELDS, Preset
 
 NA_VALUES = ["", "NA", "N/A", "n/a", "?", "-"]
 SAMPLE_BYTES = 1 << 20
 CANDIDATE_DELIMITERS = [",", ";", "\t", "|"]
-
-
-class ExportError(InputError):
-    """An export that cannot be read as asked: printed `path: error: detail`, exit 1."""
-
-    def __init__(self, detail: str, path: Path | str) -> None:
-        self.detail = detail
-        self.path = str(path)
-        super().__init__(detail, self.path)
 
 
 @dataclass
@@ -57,9 +48,11 @@ class Column:
     """One field's values. Times are epoch seconds (float, NaN when missing); coded
     fields are indices into `labels` (-1 when missing)."""
 
-    kind: str  # "date" | "number" | "coded"
+    kind: str  # "date" | "number" | "coded" | "id"
     values: np.ndarray
     labels: list[str] = field(default_factory=list)
+    distinct: bool = False  # id: no value repeats
+    arrow: pa.Array | None = None  # id: the values themselves, to number several files together
     unreadable: int = 0
     examples: list[str] = field(default_factory=list)
 
@@ -180,10 +173,15 @@ def resolve_columns(path: Path, layout: Layout, preset: Preset) -> dict[str, int
             how = f"--map {f}={preset.mapped[f]}" if f in preset.mapped else f"field {f}, needed by preset {preset.name}"
             missing.append(f"'{names[0]}'" + (f" (or {', '.join(repr(n) for n in names[1:])})" if len(names) > 1 else "")
                            + f" ({how})")
+    present = ", ".join(repr(h) for h in layout.headers)
     if missing:
-        present = ", ".join(repr(h) for h in layout.headers)
         raise ExportError(f"missing column{'s' if len(missing) > 1 else ''} {'; '.join(missing)}; "
                           f"the file has: {present}", path)
+    if not set(found) - {"created_at", "updated_at", "team", "channel"}:
+        wanted = "; ".join(f"{f}: {', '.join(repr(n) for n in names)}" for f, names in preset.columns.items()
+                           if f not in ("created_at", "updated_at", "team", "channel"))
+        raise ExportError(f"nothing to compute: none of the columns preset {preset.name} reads is here "
+                          f"({wanted}); the file has: {present}. Name yours with --map FIELD=COLUMN", path)
     return found
 
 
@@ -213,7 +211,6 @@ def _formats(family: str) -> list:
 class _DatePlan:
     family: str | None  # None: not known from the sample
     fast: bool  # the reader can convert it itself
-    note: str | None = None
 
 
 def _plan_dates(values: list[str], preset: Preset) -> _DatePlan:
@@ -250,12 +247,22 @@ def _fast_parsers(plans: dict[str, _DatePlan], preset: Preset) -> list:
 def parse_dates(arr: pa.Array, preset: Preset) -> tuple[pa.Array, str | None]:
     """Text to timestamp[s] by the layout the values show; unreadable values become null.
 
-    Day/month order of slash dates comes from the whole column: mm/dd/yyyy only when
-    no value reads as dd/mm/yyyy or the preset says `day_first: false`.
+    A preset's `dates.format` is tried first. Day/month order of slash dates comes
+    from the whole column: mm/dd/yyyy only when some value can only be read that way
+    and none only the other way, or when the preset says `day_first: false`.
     """
     s = pc.utf8_trim_whitespace(arr)
     if preset.date_format:
-        return _strptime(s, [preset.date_format]), None
+        # The preset's format first; values it does not fit are still read if their layout is clear.
+        configured = _strptime(s, [preset.date_format])
+        if configured.null_count == s.null_count:
+            return configured, None
+        detected, note = _detect_and_parse(s, preset)
+        return pc.coalesce(configured, detected), note
+    return _detect_and_parse(s, preset)
+
+
+def _detect_and_parse(s: pa.Array, preset: Preset) -> tuple[pa.Array, str | None]:
     sample = [v for v in pc.drop_null(s).slice(0, 500).to_pylist() if v not in NA_VALUES]
     fam = next((f for f, rx in _FAMILY_RE.items() if sample and all(rx.match(v) for v in sample)), None)
     if fam is None:
@@ -268,15 +275,16 @@ def parse_dates(arr: pa.Array, preset: Preset) -> tuple[pa.Array, str | None]:
         s = pc.replace_substring_regex(s, r"\s*Z$", "+0000")
     elif fam == "slash":
         dmy, mdy = _strptime(s, _formats("dmy")), _strptime(s, _formats("mdy"))
-        n_dmy, n_mdy = dmy.null_count, mdy.null_count
         if preset.day_first is False:
             return mdy, None
-        if n_mdy < n_dmy:  # some value is only a valid mm/dd date: the order is not ambiguous
+        dmy_ok, mdy_ok = pc.is_valid(dmy), pc.is_valid(mdy)
+        only_mdy = pc.sum(pc.and_(mdy_ok, pc.invert(dmy_ok))).as_py() or 0
+        only_dmy = pc.sum(pc.and_(dmy_ok, pc.invert(mdy_ok))).as_py() or 0
+        if only_mdy and not only_dmy:  # some value is a valid date only month first: not ambiguous
             return mdy, None
-        ambiguous = n_dmy == n_mdy and len(s) - s.null_count > 0
-        if ambiguous:
-            note = "dates such as 03/04/2025 could be day or month first: read as dd/mm/yyyy " \
-                   "(set dates.day_first: false in a preset for mm/dd/yyyy)"
+        if not only_mdy and not only_dmy and len(s) > s.null_count:
+            note = ("dates such as 03/04/2025 could be day or month first: read as dd/mm/yyyy "
+                    "(set dates.day_first: false in a preset for mm/dd/yyyy)")
         return dmy, note
     return _strptime(s, _formats(fam)), note
 
@@ -317,12 +325,29 @@ def _numbers_from_text(arr: pa.Array, minutes: bool) -> Column:
     enc = pc.dictionary_encode(arr)
     labels = enc.dictionary.to_pylist()
     parsed = [parse_number(v, minutes) if v not in NA_VALUES else np.nan for v in labels]
-    bad = [v for v, x in zip(labels, parsed) if x is None]
     lookup = np.array([np.nan if x is None else x for x in parsed] + [np.nan], dtype="float64")
+    is_bad = np.array([x is None for x in parsed] + [False])
     idx = enc.indices.fill_null(len(labels)).to_numpy()
-    values = lookup[idx]
-    unreadable = int(np.isin(idx, [labels.index(b) for b in bad]).sum()) if bad else 0
-    return Column("number", values, unreadable=unreadable, examples=bad[:3])
+    examples = [v for v, x in zip(labels, parsed) if x is None][:3]
+    return Column("number", lookup[idx], unreadable=int(is_bad[idx].sum()), examples=examples)
+
+
+def id_column(arr: pa.Array, need_codes: bool) -> Column:
+    """Ticket ids as integer codes (equal ids, equal codes; -1 when missing)."""
+    n, valid = len(arr), len(arr) - arr.null_count
+    if pa.types.is_integer(arr.type) and not arr.null_count:
+        ids = arr.to_numpy()
+        # Exports usually list tickets in id order: then the ids are their own codes.
+        if n < 2 or bool((ids[1:] > ids[:-1]).all()):
+            return Column("id", ids.astype("int64") - int(ids.min()), distinct=True, arrow=arr)
+    if not need_codes and pc.count_distinct(arr, mode="only_valid").as_py() == valid:
+        codes = np.arange(n, dtype="int64")  # every id differs: any distinct numbering will do
+        if arr.null_count:
+            codes[arr.is_null().to_numpy(zero_copy_only=False)] = -1
+        return Column("id", codes, distinct=True, arrow=arr)
+    enc = pc.dictionary_encode(arr)
+    codes = enc.indices.fill_null(-1).to_numpy().astype("int64")
+    return Column("id", codes, distinct=len(enc.dictionary) == valid, arrow=arr)
 
 
 def _coded(arr: pa.Array) -> Column:
@@ -360,8 +385,9 @@ def read_export(path: Path, preset: Preset, encoding: str | None = None, fields:
             types[name] = pa.float64()
         elif f in CODED_FIELDS:
             types[name] = pa.dictionary(pa.int32(), pa.string())
-        else:
-            types[name] = pa.string()
+        else:  # the id: whole numbers when the sample says so (cheaper to read and compare)
+            ints = [r[i].strip() for r in sample if i < len(r) and r[i].strip() not in NA_VALUES]
+            types[name] = pa.int64() if ints and all(re.fullmatch(r"\d{1,18}", v) for v in ints) else pa.string()
     if len({p.family for p in plans.values() if p.fast}) > 1 and not preset.date_format:
         # Several date layouts in one file: let each column be parsed on its own.
         for f, p in plans.items():
@@ -384,7 +410,7 @@ def read_export(path: Path, preset: Preset, encoding: str | None = None, fields:
         except pa.ArrowInvalid as exc:
             msg = str(exc)
             m = re.match(r"In CSV column #(\d+): CSV conversion error to ([^:]+): (.*)", msg)
-            if m and "invalid UTF8" in m[3] and encoding is None and enc == "utf-8":
+            if m and "invalid UTF8" in m[3] and encoding is None and enc in ("utf-8", "utf-8-sig"):
                 enc = "cp1252"  # bytes past the sniffed first megabyte are not UTF-8
                 layout.encoding, layout.encoding_label, layout.guessed = enc, _ENCODING_LABELS[enc], True
                 notes.append("not UTF-8 throughout: read as Windows-1252 (use --encoding, or encoding: in the "
@@ -418,9 +444,11 @@ def read_export(path: Path, preset: Preset, encoding: str | None = None, fields:
                 notes.append(f"{layout.headers[i]}: {note}")
         elif f in NUMBER_FIELDS:
             if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
-                col = Column("number", arr.cast(pa.float64()).fill_null(np.nan).to_numpy())
+                col = Column("number", arr.cast(pa.float64()).to_numpy(zero_copy_only=False))  # nulls: NaN
             else:
                 col = _numbers_from_text(arr, minutes=f.endswith("_minutes"))
+        elif f == "id":
+            col = id_column(arr, need_codes=preset.event_log)
         else:
             col = _coded(arr)
         columns[f] = col
@@ -439,14 +467,13 @@ def _dates_column(arr: pa.Array, preset: Preset) -> tuple[Column, str | None]:
         unreadable, examples = len(bad), pc.unique(bad).slice(0, 3).to_pylist()
     else:
         unreadable, examples = 0, []
-    secs = arr.cast(pa.int64()).cast(pa.float64()).fill_null(np.nan).to_numpy()
+    secs = arr.cast(pa.int64()).to_numpy(zero_copy_only=False).astype("float64")  # nulls become NaN
     return Column("date", secs, unreadable=unreadable, examples=examples), note
 
 
 def _read_table(path, layout, enc, found, types, parsers, newlines, on_invalid) -> pa.Table:
     names = [f"c{i}" for i in range(len(layout.headers))]
-    ropts = pacsv.ReadOptions(column_names=names, skip_rows=layout.skip_rows, encoding=enc,
-                              block_size=1 << 22)
+    ropts = pacsv.ReadOptions(column_names=names, skip_rows=layout.skip_rows, encoding=enc)
     popts = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=newlines, invalid_row_handler=on_invalid)
     copts = pacsv.ConvertOptions(include_columns=[f"c{i}" for i in found.values()], column_types=types,
                                  null_values=NA_VALUES, strings_can_be_null=True, quoted_strings_can_be_null=True,

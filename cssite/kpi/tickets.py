@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 from cssite.kpi.presets import Preset
 from cssite.kpi.quality import QualityReport
-from cssite.kpi.read import Column, RawExport
-from cssite.schema import MONTH_RE, QUARTER_RE, SLUG_RE
+from cssite.kpi.read import Column, RawExport, id_column
+from cssite.schema import SLUG_RE
 
 # csat codes
 GOOD, BAD, OFFERED, NOT_OFFERED, NO_RATING = 1, 0, 2, 3, -1
@@ -43,7 +44,6 @@ class Tickets:
     csat_tracks_offers: bool = False  # the rating column says who was surveyed
     nps: np.ndarray | None = None
     ces: np.ndarray | None = None
-    absent: dict[str, str] = field(default_factory=dict)  # field -> why it has no values
 
     def __len__(self) -> int:
         return len(self.period)
@@ -56,12 +56,12 @@ class Scope:
     team_map: dict[str, str]
     known_teams: frozenset[str] | None  # the project's team ids; None outside a project
     granularity: str = "quarter"
-    period: str | None = None
+    period: str | None = None  # the period of every row of a file without dates
 
 
 def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: QualityReport) -> Tickets:
     """Turn the raw columns of one or more exports (same preset) into tickets, recording every drop."""
-    cols = _concat(raws)
+    cols = _concat(raws, preset)
     n = sum(r.rows for r in raws)
     keep = np.ones(n, dtype=bool)
     dropped: Counter = Counter()
@@ -79,7 +79,7 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
         latest = _latest_rows(ids, cols["updated_at"].values, keep)
         report.superseded = int((keep & ~latest).sum())
         keep &= latest
-    elif "id" in cols and len(cols["id"].labels) < n:
+    elif "id" in cols and not cols["id"].distinct:
         ids = cols["id"].values
         later = _later_duplicates(ids, keep)
         drop(later, "duplicate ticket id (the last row is kept)")
@@ -104,10 +104,6 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
 
     # Period of creation, or the one --period names for a file without dates.
     if created is not None:
-        if scope.period:
-            start, end = _period_bounds(scope.period)
-            with np.errstate(invalid="ignore"):
-                drop((created < start) | (created >= end), f"created outside {scope.period} (--period)")
         keys = _period_keys(created, scope.granularity, keep)
         used = np.unique(keys[keep])
         periods = [_period_code(k, scope.granularity) for k in used]
@@ -122,15 +118,12 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
     idx = np.flatnonzero(keep)
     t = Tickets(periods=periods, period=period[idx], teams=team_ids, team=team[idx],
                 is_ticket_export="id" in cols)
-    t.absent = {f: "no column" for f in ("first_reply", "status", "replies", "reopens", "sla_met", "csat_rating",
-                                         "nps_score", "ces_score")}
     sub = lambda a: None if a is None else a[idx]  # noqa: E731
 
     # First reply: from the timestamps where there are both, else the minutes column.
     frt = _coalesce(_minutes_between(created, _get(cols, "first_reply_at")), _get(cols, "first_reply_minutes"))
     if frt is not None:
         t.frt = sub(frt)
-        t.absent.pop("first_reply")
 
     # Solved: by status when the preset names solved statuses, else by a solve time.
     solved = None
@@ -138,7 +131,6 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
         is_solved = np.array([lab.lower() in preset.solved for lab in status.labels] + [False])
         solved = is_solved[status.values]
         t.backlog = (~solved & (status.values >= 0))[idx]  # a ticket without a status is neither
-        t.absent.pop("status")
     elif (s := _coalesce(_get(cols, "solved_at"), _get(cols, "resolution_minutes"))) is not None:
         solved = ~np.isnan(s)
     if solved is not None:
@@ -149,22 +141,17 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
     for f in ("replies", "reopens"):
         if (x := _get(cols, f)) is not None:
             setattr(t, f, x[idx])
-            t.absent.pop(f)
 
     if (c := cols.get("sla_met")) is not None:
         t.sla = _lookup(c, idx, lambda v: _sla_value(v, preset), "sla_met", report)
-        t.absent.pop("sla_met")
     if (c := cols.get("csat_rating")) is not None:
         codes = _lookup(c, idx, lambda v: _csat_value(v, preset), "csat_rating", report, missing=NO_RATING)
         t.csat = codes.astype("int8")
-        t.csat_tracks_offers = bool(np.isin(t.csat, (OFFERED, NOT_OFFERED)).any())
-        t.absent.pop("csat_rating")
+        t.csat_tracks_offers = bool((t.csat >= OFFERED).any())  # OFFERED or NOT_OFFERED
     if (c := cols.get("nps_score")) is not None:
         t.nps = _lookup(c, idx, lambda v: _score(v, 0, 10, whole=True), "nps_score", report)
-        t.absent.pop("nps_score")
     if (c := cols.get("ces_score")) is not None:
         t.ces = _lookup(c, idx, lambda v: _score(v, 1, 7), "ces_score", report)
-        t.absent.pop("ces_score")
 
     report.tickets = len(idx)
     report.dropped = dict(dropped)
@@ -177,7 +164,7 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
 
 # ---------------------------------------------------------------- helpers
 
-def _concat(raws: list[RawExport]) -> dict[str, Column]:
+def _concat(raws: list[RawExport], preset: Preset) -> dict[str, Column]:
     """One column per field over all files; a field missing from one file is missing in its rows."""
     if len(raws) == 1:
         return dict(raws[0].columns)
@@ -186,7 +173,11 @@ def _concat(raws: list[RawExport]) -> dict[str, Column]:
     for f in fields:
         parts = [r.columns.get(f) for r in raws]
         kind = next(p.kind for p in parts if p is not None)
-        if kind == "coded":
+        if kind == "id":
+            arrays = [p.arrow.cast(pa.string()) if p is not None else pa.nulls(r.rows, pa.string())
+                      for p, r in zip(parts, raws)]
+            out[f] = id_column(pa.concat_arrays(arrays), need_codes=preset.event_log)
+        elif kind == "coded":
             labels: dict[str, int] = {}
             chunks = []
             for p, r in zip(parts, raws):
@@ -246,10 +237,18 @@ def _later_duplicates(ids: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def _period_keys(secs: np.ndarray, granularity: str, keep: np.ndarray) -> np.ndarray:
-    months = np.zeros(len(secs), dtype="int64")
+    """Months (or quarters) since 1970-01 of each time; 0 where there is none."""
+    keys = np.zeros(len(secs), dtype="int64")
     ok = keep & ~np.isnan(secs)
-    months[ok] = secs[ok].astype("int64").astype("datetime64[s]").astype("datetime64[M]").astype("int64")
-    return months // 3 if granularity == "quarter" else months
+    if not ok.any():
+        return keys
+    first, last = (np.datetime64(int(x), "s").astype("datetime64[M]") for x in (secs[ok].min(), secs[ok].max()))
+    starts = np.arange(first, last + np.timedelta64(2, "M"), dtype="datetime64[M]")
+    # A search among the few month starts is much cheaper than converting every time to a month.
+    bounds = starts.astype("datetime64[s]").astype("int64").astype("float64")
+    months = np.searchsorted(bounds, secs[ok], side="right") - 1 + starts[0].astype("int64")
+    keys[ok] = months // 3 if granularity == "quarter" else months
+    return keys
 
 
 def _period_code(key: int, granularity: str) -> str:
@@ -257,18 +256,6 @@ def _period_code(key: int, granularity: str) -> str:
     if granularity == "quarter":
         return f"{1970 + key // 4}-Q{key % 4 + 1}"
     return f"{1970 + key // 12}-{key % 12 + 1:02d}"
-
-
-def _period_bounds(code: str) -> tuple[float, float]:
-    if m := QUARTER_RE.match(code):
-        y, first, months = int(m[1]), 3 * int(m[2]) - 2, 3
-    elif m := MONTH_RE.match(code):
-        y, first, months = int(m[1]), int(m[2]), 1
-    else:
-        raise ValueError(code)
-    start = np.datetime64(f"{y:04d}-{first:02d}", "M")
-    to_s = lambda d: float(d.astype("datetime64[s]").astype("int64"))  # noqa: E731
-    return to_s(start), to_s(start + np.timedelta64(months, "M"))
 
 
 def _teams(col: Column | None, scope: Scope, keep: np.ndarray, report: QualityReport) -> tuple[list[str], np.ndarray]:
@@ -296,10 +283,10 @@ def _teams(col: Column | None, scope: Scope, keep: np.ndarray, report: QualityRe
     unmapped = Counter()
     counts = np.bincount(col.values[keep] + 1, minlength=len(col.labels) + 1)
     if counts[0]:
-        unmapped["(empty)"] = int(counts[0])
+        unmapped["(empty)"] += int(counts[0])
     for code, label in enumerate(col.labels):
         if target[code] is None and counts[code + 1]:
-            unmapped[label] = int(counts[code + 1])
+            unmapped[label or "(empty)"] += int(counts[code + 1])
     report.unmapped_teams = dict(sorted(unmapped.items(), key=lambda kv: (-kv[1], kv[0])))
     report.unused_team_map = sorted(k for k in exact if k.casefold() not in used_keys)
     return team_ids, team
