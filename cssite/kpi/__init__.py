@@ -62,7 +62,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
             expected = f"one of {', '.join(sorted(known_teams))}" if known_teams is not None else \
                 "a lowercase id like support-emea"
             raise InputError(f"team map '{value}={team}': '{team}' is not a team id ({expected})")
-    preset = with_mapping(load_preset(options.preset, preset_base), options.mapping)
+    preset = resolve_preset(options, preset_base)
 
     # Columns that no metric reads are not read at all: less to convert, less memory.
     fields = set(preset.columns) - {"channel"} - (set() if preset.event_log else {"updated_at"})
@@ -92,8 +92,9 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
         rows = [r for r in rows if _within(r.period, options.period)]
         report.periods = [p for p in report.periods if _within(p, options.period)]
     report.unit = "tickets" if tickets.is_ticket_export else "responses"
-    report.metrics = [m for m in METRICS if m not in absent]
-    report.absent = absent
+    present = {r.metric for r in rows}
+    report.metrics = [m for m in METRICS if m in present]
+    report.absent = {m: absent.get(m, f"no values in {options.period}") for m in METRICS if m not in present}
     for message in report.warnings():
         diags.warning(paths[0], 0, message)
     if not rows:

@@ -1,0 +1,101 @@
+"""Targets, significance, TOWS and contradiction warnings, on hand-made data with known answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_REVIEW, run, write
+from cssite.analyse.insight import tows_class, weighted_scores
+from cssite.analyse.targets import status
+from cssite.analyse.trends import Point, significant
+from cssite.load import load_project
+from cssite.model import AnalysisSettings, Item, Metric, Objective, Period, Review, Text
+
+SETTINGS = AnalysisSettings(min_n=30, change_threshold=5.0, tolerance=5.0)
+CSAT = Metric("csat", Text.plain("CSAT"), "percent", "higher", Text.plain("d"), target=85, tolerance=3)
+FRT = Metric("first_response_time", Text.plain("FRT"), "minutes", "lower", Text.plain("d"), target=60)
+
+
+@pytest.mark.parametrize("metric,value,expected", [
+    (CSAT, 85, "met"), (CSAT, 90, "met"), (CSAT, 82, "near"), (CSAT, 81.9, "missed"),
+    (FRT, 60, "met"), (FRT, 40, "met"), (FRT, 63, "near"), (FRT, 63.1, "missed"),  # 5 % of 60 = 3 minutes
+])
+def test_status_bands_know_which_way_is_better(metric, value, expected):
+    assert status(metric, value, metric.target, SETTINGS) == expected
+
+
+def test_no_status_without_target_or_direction():
+    volume = Metric("ticket_volume", Text.plain("v"), "count", "neither", Text.plain("d"), target=100)
+    assert status(volume, 50, 100, SETTINGS) is None
+    assert status(CSAT, 50, None, SETTINGS) is None
+
+
+Q2, Q3 = Period.parse("2026-Q2"), Period.parse("2026-Q3")
+
+
+def test_interval_metrics_need_non_overlapping_intervals():
+    small = (Point(Q2, 80, 40, 66, 90), Point(Q3, 88, 40, 75, 95))  # overlapping: noise
+    large = (Point(Q2, 80, 4000, 78.7, 81.2), Point(Q3, 83, 4000, 81.8, 84.1))
+    assert not significant(*small, SETTINGS)
+    assert significant(*large, SETTINGS)
+
+
+def test_small_samples_are_never_significant():
+    assert not significant(Point(Q2, 100, 10), Point(Q3, 200, 10), SETTINGS)
+    assert significant(Point(Q2, 100, 300), Point(Q3, 106, 300), SETTINGS)
+    assert not significant(Point(Q2, 100, 300), Point(Q3, 104, 300), SETTINGS)  # under 5 %
+
+
+def _review(*items, objectives=()):
+    return Review("t", Q3, "r.yml", None, None, tuple(items), tuple(objectives))
+
+
+@pytest.mark.parametrize("addresses,expected", [
+    (("S1", "O1"), "SO"), (("S1", "T1"), "ST"), (("W1", "O1"), "WO"), (("W1", "T1"), "WT"),
+    (("W1",), "W"), (("O1",), "O"), (("S1", "W1", "T1"), "WT"),
+])
+def test_tows_classification(addresses, expected):
+    items = [Item(i, q, Text.plain(i)) for i, q in
+             (("S1", "strengths"), ("W1", "weaknesses"), ("O1", "opportunities"), ("T1", "threats"))]
+    o = Objective("G1", Text.plain("g"), addresses)
+    assert tows_class(_review(*items, objectives=[o]), o) == expected
+
+
+def test_weighted_scores():
+    r = _review(Item("S1", "strengths", Text.plain("s"), weight=3, rating=4),
+                Item("W1", "weaknesses", Text.plain("w"), weight=1, rating=1),
+                Item("O1", "opportunities", Text.plain("o"), weight=2, rating=3))
+    scores = {s.kind: s.total for s in weighted_scores(r)}
+    assert scores == {"IFE": pytest.approx((3 * 4 + 1 * 1) / 4), "EFE": 3.0}
+
+
+def test_contradictions_are_warnings(project: Path):
+    write(project, "content/metrics/kpis.csv", "period,team,metric,value,n\n"
+          "2026-Q3,support-emea,first_response_time,95,300\n"   # missed (target 60)
+          "2026-Q3,support-emea,csat,90,300\n")                 # met (target 85)
+    review = (MINIMAL_REVIEW
+              .replace("text: Email backlog at month end", "text: Email backlog\n    metrics: [csat]")
+              .replace("target: 30", "target: 99")
+              .replace("metric: first_response_time", "metric: csat")
+              .replace("due: 2027-12-31", "due: 2020-01-31"))
+    write(project, "content/reviews/2026-Q3/support-emea.yml", review)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    assert "warning: strength S1 cites first_response_time, which missed its target in 2026-Q3" in err
+    assert "warning: weakness W1 cites csat, which met its target in 2026-Q3" in err
+    assert "warning: objective G1 was due 2020-01-31 and is still in_progress" in err
+    write(project, "content/reviews/2026-Q3/support-emea.yml", review.replace("target: 99", "target: 88"))
+    assert "warning: objective G1: csat already meets the target 88" in run("validate", "--project", project).stderr
+
+
+def test_example_review_pages_show_insight(example_site: Path):
+    html = (example_site / "en/reviews/2026-Q3/support-emea/index.html").read_text()
+    assert "What the data says" in html and "TOWS matrix" in html and "Weighted scores" in html
+    changes = (example_site / "en/reviews/2026-Q3/support-emea-changes/index.html").read_text()
+    assert "renamed" in changes and "reworded" in changes
+    plan = (example_site / "en/teams/support-emea/index.html").read_text()
+    assert "G2" in plan and "overdue" in plan
