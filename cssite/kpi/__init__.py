@@ -94,7 +94,8 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
     report.unit = "tickets" if tickets.is_ticket_export else "responses"
     present = {r.metric for r in rows}
     report.metrics = [m for m in METRICS if m in present]
-    report.absent = {m: absent.get(m, f"no values in {options.period}") for m in METRICS if m not in present}
+    report.absent = {m: absent.get(m, "reported for the export's last period only" if m == "backlog"
+                                   else f"no values in {options.period}") for m in METRICS if m not in present}
     for message in report.warnings():
         diags.warning(paths[0], 0, message)
     if not rows:
