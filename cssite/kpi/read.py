@@ -433,10 +433,10 @@ def read_export(path: Path, preset: Preset, encoding: str | None = None, fields:
     if rows == 0:
         raise ExportError("no data rows under the header", path)
 
+    table = table.unify_dictionaries()  # each block of the file had its own dictionary
     columns: dict[str, Column] = {}
     for f, i in found.items():
         arr = table.column(f"c{i}")
-        arr = arr.unify_dictionaries() if pa.types.is_dictionary(arr.type) else arr
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
         if f in DATE_FIELDS:
             col, note = _dates_column(arr, preset)
