@@ -7,8 +7,23 @@ from pathlib import Path
 import click
 
 from cssite import __version__
-from cssite.commands.diff import diff
-from cssite.commands.kpi import kpi
+
+# Commands whose modules pull in pandas are imported only when they run (or show --help),
+# so `cssite validate --help` and friends start quickly.
+LAZY_COMMANDS = {"kpi": "cssite.commands.kpi:kpi", "diff": "cssite.commands.diff:diff"}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
 
 project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -16,7 +31,7 @@ project_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cssite")
 def cli() -> None:
     """Turn customer-service SWOT reviews and KPIs into a multilingual handbook site.
@@ -83,9 +98,6 @@ def i18n_status(project: Path, fail_under: float | None) -> None:
 
     run_i18n_status(project, fail_under)
 
-
-cli.add_command(kpi)
-cli.add_command(diff)
 
 
 def main() -> None:

@@ -98,3 +98,12 @@ def test_estonian_word_finds_its_page_in_estonian_only(page, base_url):
     hits = _search(page, base_url, "et", "lojaalsus")
     assert hits and "/et/guidance/" in hits[0], hits
     assert all("/et/" in h for h in hits)
+
+
+def test_russian_inflected_word_finds_its_page(page, base_url):
+    # The page says «сегментацию» (accusative); the reader types the nominative in full.
+    hits = _search(page, base_url, "ru", "сегментация")
+    assert hits and "/ru/guidance/management-analysis/" in hits[0], hits
+    assert all("/ru/" in h for h in hits)
+    # Stemming works both ways: «лояльность» finds pages that say «лояльности».
+    assert any("/ru/guidance/service-excellence/" in h for h in _search(page, base_url, "ru", "лояльность"))

@@ -17,7 +17,7 @@ from cssite.model import Project
 def load_project(root: Path, extra_kpis=None) -> tuple[Project | None, Diagnostics]:
     """Read a whole project. Returns the project (None if unusable) and every diagnostic.
 
-    `extra_kpis(config, metrics, diags)` may return more KPI rows (computed from
+    `extra_kpis(root, config, metrics, diags)` may return more KPI rows (computed from
     raw exports); they are merged with the hand-written CSVs and checked for
     duplicates together.
     """

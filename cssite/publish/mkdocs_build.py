@@ -30,6 +30,22 @@ SEARCH = {
 }
 
 
+# Languages whose search index is stemmed need cssite's query-stemming worker (data/assets/stemmed-search.js).
+STEMMED_SEARCH = {lang for lang, cfg in SEARCH.items() if "stemmer" in cfg.get("pipeline", ())}
+SEARCH_WORKER = "assets/javascripts/workers/cssite-search.js"
+
+
+def material_search_worker() -> str:
+    """The file name of the installed Material's search worker (it carries a content hash)."""
+    folder = resources.files("material") / "templates" / "assets" / "javascripts" / "workers"
+    return next(p.name for p in folder.iterdir() if p.name.startswith("search.") and p.name.endswith(".min.js"))
+
+
+def search_worker_file() -> bytes:
+    template = (resources.files("cssite") / "data" / "assets" / "stemmed-search.js").read_text(encoding="utf-8")
+    return template.replace("__MATERIAL_WORKER__", material_search_worker()).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class LanguageJob:
     lang: str
@@ -78,7 +94,10 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         "nav": nav,
         "extra_css": ["assets/cssite.css"],
         "plugins": [{"search": SEARCH.get(lang, {"lang": ["en"]})}],
-        "extra": {"alternate": [{"name": LANGUAGE_NAMES[l], "link": f"../{l}/", "lang": l} for l in languages]},
+        "extra": {
+            "alternate": [{"name": LANGUAGE_NAMES[l], "link": f"../{l}/", "lang": l} for l in languages],
+            "cssite_search_worker": SEARCH_WORKER.rsplit("/", 1)[1] if lang in STEMMED_SEARCH else False,
+        },
     }
 
 
@@ -87,7 +106,10 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     """Lay out one language's MkDocs project under `work/lang/`."""
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
-    sync_docs(folder / "docs", {**files, "assets/cssite.css": css})
+    assets = {"assets/cssite.css": css}
+    if lang in STEMMED_SEARCH:
+        assets[SEARCH_WORKER] = search_worker_file()
+    sync_docs(folder / "docs", {**files, **assets})
     cfg = language_config(root, lang, languages, site_name, nav, site_dir)
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())

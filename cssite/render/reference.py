@@ -56,7 +56,8 @@ def commands(t) -> list[dict]:
     ctx = click.Context(cli, info_name="cssite")
 
     def walk(group, prefix):
-        for name, cmd in sorted(group.commands.items()):
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
             if isinstance(cmd, click.Group):
                 walk(cmd, prefix + [name])
                 continue
