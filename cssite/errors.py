@@ -34,7 +34,7 @@ class Diagnostics:
         self.root = root
         self.items: list[Diagnostic] = []
 
-    def _rel(self, path: Path | str) -> str:
+    def relative(self, path: Path | str) -> str:
         p = Path(path)
         if self.root is not None:
             try:
@@ -44,10 +44,10 @@ class Diagnostics:
         return p.as_posix()
 
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Diagnostic(self._rel(path), line, "error", message))
+        self.items.append(Diagnostic(self.relative(path), line, "error", message))
 
     def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Diagnostic(self._rel(path), line, "warning", message))
+        self.items.append(Diagnostic(self.relative(path), line, "warning", message))
 
     def extend(self, other: "Diagnostics") -> None:
         self.items.extend(other.items)

@@ -44,10 +44,6 @@ class Field:
     children: "Schema | None" = None
     example: str = ""
 
-    @property
-    def doc_key(self) -> str:
-        return f"ref.field.{self.name}"
-
 
 @dataclass(frozen=True)
 class Schema:
@@ -57,10 +53,6 @@ class Schema:
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
-
-    @property
-    def doc_key(self) -> str:
-        return f"ref.schema.{self.name}"
 
 
 TEAM = Schema("team", (

@@ -11,7 +11,6 @@ from cssite.model import Objective, Review
 
 INTERNAL = ("strengths", "weaknesses")
 EXTERNAL = ("opportunities", "threats")
-_LETTER = {"strengths": "S", "weaknesses": "W", "opportunities": "O", "threats": "T"}
 OPEN_STATUSES = ("planned", "in_progress", "at_risk")
 
 
@@ -114,6 +113,3 @@ def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.dat
     far = dt.date.max
     return sorted(entries, key=lambda e: (not e.overdue, e.objective.due or far, str(e.review.period), e.objective.id))
 
-
-def quadrant_letter(quadrant: str) -> str:
-    return _LETTER[quadrant]

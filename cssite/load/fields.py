@@ -139,7 +139,7 @@ class Checker:
 
     def text(self, v, line: int, what: str) -> Text | None:
         """A string (default language) or {lang: string}."""
-        rel = self.diags._rel(self.path)
+        rel = self.diags.relative(self.path)
         if isinstance(v, (str, int, float)) and not isinstance(v, bool):
             s = str(v).strip()
             if not s:

@@ -52,7 +52,7 @@ def read_kpi_csv(path: Path, config: Config | None, metrics: dict[str, Metric], 
     for extra in (h for h in header if h not in KNOWN):
         diags.warning(path, 1, f"column '{extra}' is not used (known columns: {', '.join(KNOWN)})")
     teams = {t.id for t in config.teams} | {"all"} if config else None
-    rel = diags._rel(path)
+    rel = diags.relative(path)
     out = []
     for record in reader:
         line = reader.line_num

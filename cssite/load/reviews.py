@@ -92,4 +92,4 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
                                     entry.get("status", "planned"), line))
     if not ok:
         return None
-    return Review(v["team"], v["period"], diags._rel(path), v.get("title"), v.get("summary"), tuple(items), tuple(objectives))
+    return Review(v["team"], v["period"], diags.relative(path), v.get("title"), v.get("summary"), tuple(items), tuple(objectives))

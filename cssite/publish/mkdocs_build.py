@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -160,7 +159,3 @@ def build_languages(jobs_list: list[LanguageJob], workers: int) -> list[tuple[st
     with ProcessPoolExecutor(min(workers, len(ordered))) as pool:
         return list(pool.map(run_mkdocs, ordered))
 
-
-def copy_file(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cssite.load.fields import describe
 from cssite.model import Project
 from cssite.schema import ANALYSIS, CONFIG, ITEM, KPI_CSV, METRIC, OBJECTIVE, REVIEW, TEAM, TICKET_SOURCE, Schema
 
@@ -47,7 +46,10 @@ def example_csv(schema: Schema) -> str:
 
 
 def commands(t) -> list[dict]:
-    """Every CLI command with its usage line and options, read from the Click objects."""
+    """Every CLI command with its usage line and options, read from the Click objects.
+
+    The one place render looks up at the CLI: the Reference documents the commands as they are.
+    """
     import click
 
     from cssite.cli import cli
@@ -79,5 +81,4 @@ def reference_context(project: Project, t) -> dict:
         example_yaml=example_yaml, example_csv=example_csv,
         commands=commands(t),
         catalogue=list(project.metrics.values()),
-        describe=describe,
     )
