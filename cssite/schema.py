@@ -95,7 +95,7 @@ ITEM = Schema("item", (
 OBJECTIVE = Schema("objective", (
     Field("id", "item_id", required=True, example="G1"),
     Field("text", "text", required=True, example="Lift first-contact resolution with a shared knowledge base"),
-    Field("addresses", "id_list", required=True, min_items=1, example="[W1, O2]"),
+    Field("addresses", "id_list", required=True, min_items=1, example="[W1, O1]"),
     Field("metric", "metric_id", example="fcr"),
     Field("target", "number", example="80"),
     Field("owner", "string", example="Jane Doe"),
@@ -108,7 +108,12 @@ REVIEW = Schema("review", (
     Field("period", "quarter", required=True, example="2026-Q3"),
     Field("title", "text", example="Q3 review"),
     Field("summary", "markdown", example="Chat is fast; email resolution lags."),
-    *(Field(q, "list_of", children=ITEM) for q in QUADRANTS),
+    # Strengths show every item key in the Reference example; the other quadrants a short item each.
+    Field("strengths", "list_of", children=ITEM),
+    Field("weaknesses", "list_of", children=ITEM,
+          example="- {id: W1, text: E-mail backlog grows at month end, metrics: [first_response_time_p90]}"),
+    Field("opportunities", "list_of", children=ITEM, example="- {id: O1, text: The new help centre can answer billing questions}"),
+    Field("threats", "list_of", children=ITEM, example="- {id: T1, text: A competitor offers round-the-clock chat}"),
     Field("objectives", "list_of", children=OBJECTIVE),
 ))
 

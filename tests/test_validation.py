@@ -116,3 +116,18 @@ def test_same_kpi_twice_names_both_sources(project: Path):
     result = run("validate", "--project", project)
     assert result.exit_code == 1
     assert "content/metrics/more.csv:2: error: csat for support-emea in 2026-Q3 is given twice (also at content/metrics/kpis.csv:4)" in result.stderr
+
+
+def test_reference_examples_pass_the_validator(tmp_path: Path):
+    """The Reference's examples are generated from the schema; the validator must accept them."""
+    from cssite.render.reference import example_csv, example_yaml
+    from cssite.schema import CONFIG, KPI_CSV, REVIEW
+
+    write(tmp_path, "config/cssite.yml", example_yaml(CONFIG).replace("content/exports/zendesk-2026.csv", "x.csv") + "\n")
+    # The config example lists a raw export; give it a file so only the formats are under test.
+    write(tmp_path, "x.csv", "Id,Group,Created at,Status,Satisfaction\n1,Tier 1 EMEA,2026-07-01 10:00,open,Offered\n")
+    write(tmp_path, "content/reviews/example.yml", example_yaml(REVIEW) + "\n")
+    write(tmp_path, "content/metrics/example.csv", example_csv(KPI_CSV) + "\n")
+    result = run("validate", "--project", tmp_path)
+    assert ": error: " not in result.stderr, result.stderr
+    assert result.exit_code == 0

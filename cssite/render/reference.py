@@ -29,7 +29,10 @@ def example_yaml(schema: Schema, indent: int = 0, list_item: bool = False) -> st
     pad = " " * indent
     for i, f in enumerate(schema.fields):
         prefix = (pad[:-2] + "- ") if (list_item and i == 0) else pad
-        if f.kind == "list_of":
+        if f.kind == "list_of" and f.example:
+            lines.append(f"{prefix}{f.name}:")
+            lines.append(f"{pad}  {f.example}")
+        elif f.kind == "list_of":
             lines.append(f"{prefix}{f.name}:")
             lines.append(example_yaml(f.children, indent + 4, list_item=True))
         elif f.kind == "mapping":
