@@ -99,3 +99,15 @@ def test_example_review_pages_show_insight(example_site: Path):
     assert "renamed" in changes and "reworded" in changes
     plan = (example_site / "en/teams/support-emea/index.html").read_text()
     assert "G2" in plan and "overdue" in plan
+
+
+@pytest.mark.parametrize("start,current,expected", [
+    (70, 75, 0.5), (70, 80, 1.0), (70, 90, 1.0), (70, 65, 0.0), (None, 75, None), (None, 85, 1.0),
+])
+def test_progress_towards_a_target(start, current, expected):
+    from cssite.analyse.targets import progress
+
+    assert progress(CSAT, start, current, 80) == (pytest.approx(expected) if expected is not None else None)
+    # Lower is better: from 120 minutes towards 60.
+    assert progress(FRT, 120, 90, 60) == pytest.approx(0.5)
+    assert progress(FRT, 120, 40, 60) == 1.0

@@ -27,11 +27,12 @@ def status(metric: Metric, value: float, target: float | None, settings: Analysi
 
 
 def progress(metric: Metric, start: float | None, current: float, target: float) -> float | None:
-    """Share of the way from `start` to `target` that `current` has covered (0–1, capped), or None."""
+    """Share of the way from `start` to `target` that `current` has covered (0–1), or None if unknown."""
+    if status_reached(metric, current, target):
+        return 1.0
     if start is None or start == target:
-        return 1.0 if status_reached(metric, current, target) else None
-    share = (current - start) / (target - start)
-    return max(0.0, min(1.0, share))
+        return None
+    return max(0.0, min(1.0, (current - start) / (target - start)))
 
 
 def status_reached(metric: Metric, value: float, target: float) -> bool:
