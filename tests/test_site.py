@@ -107,3 +107,13 @@ def test_failed_build_keeps_previous_site(project: Path):
     after = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
     assert before == after
     assert not list(project.glob(".site.new-*"))
+
+
+def test_example_reviews_agree_with_their_data(example_site: Path):
+    """The example is what users copy: its items and objectives must not contradict its own KPIs."""
+    from conftest import run
+
+    result = run("validate", "--project", example_site.parent)
+    assert result.exit_code == 0, result.output
+    assert " cites " not in result.stderr and "already meets" not in result.stderr, result.stderr
+    assert "has no target" not in result.stderr, result.stderr
