@@ -39,7 +39,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     jobs = jobs or default_jobs()
     today = today or dt.date.today()
 
-    project, diags = load_project(root, kpis_from_exports)
+    reports: dict[str, dict] = {}
+    project, diags = load_project(root, lambda *args: kpis_from_exports(*args, reports=reports))
     if project is not None:
         review_warnings(project, diags, today)
     if project is None or (strict and diags.warnings):
@@ -47,6 +48,10 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     for d in diags.sorted():
         click.echo(str(d), err=True)
     cfg = project.config
+    for source, r in reports.items():
+        dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())
+        progress(f"KPIs from {source}: {r.get('rows_read', 0):,} rows, {r.get('tickets', 0):,} {r.get('unit', 'tickets')}, "
+                 f"{len(r.get('metrics', []))} metrics" + (f"; dropped {dropped}" if dropped else ""))
     progress(f"loaded {len(project.reviews)} reviews, {len(project.kpis)} KPI values, "
              f"{len(cfg.languages)} language{'s' if len(cfg.languages) > 1 else ''}")
 
@@ -58,7 +63,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
 
     cache = root / ".cssite-cache"
     specs = [spec for r in rendered for spec in r.charts.values()]
-    chart_files = render_all(specs, cache / "charts", jobs, progress)
+    chart_files = render_all(specs, cache / "charts", jobs, progress, uses=sum(r.chart_uses for r in rendered))
 
     work = cache / "build"
     with staged_site(site_dir) as stage:

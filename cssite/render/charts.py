@@ -16,9 +16,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-MARKERS = ("o", "s", "^", "D", "v", "P")
-
-
 @dataclass(frozen=True)
 class ChartSpec:
     x_labels: tuple[str, ...]
@@ -28,7 +25,6 @@ class ChartSpec:
     y_tick_labels: tuple[str, ...]
     target: float | None = None
     target_label: str = ""
-    marker: str = "o"
 
     @property
     def key(self) -> str:
@@ -83,7 +79,7 @@ def draw(spec: ChartSpec) -> bytes:
     fig = Figure(figsize=(6.4, 2.6))
     ax = fig.add_subplot()
     xs = list(range(len(spec.values)))
-    ax.plot(xs, spec.values, marker=spec.marker, color="#3f51b5", linewidth=1.8, markersize=6)
+    ax.plot(xs, spec.values, marker="o", color="#3f51b5", linewidth=1.8, markersize=6)
     for x, y, label in zip(xs, spec.values, spec.value_labels):
         ax.annotate(label, (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
     if spec.target is not None:
@@ -113,14 +109,14 @@ def _draw_to(args: tuple[ChartSpec, str]) -> str:
     return path
 
 
-def render_all(specs: list[ChartSpec], cache_dir: Path, jobs: int, progress=None) -> dict[str, Path]:
+def render_all(specs: list[ChartSpec], cache_dir: Path, jobs: int, progress=None, uses: int | None = None) -> dict[str, Path]:
     """Make sure every spec has an SVG in `cache_dir`; return {key: path}. Draws only what is missing."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     unique = {s.key: s for s in specs}
     paths = {k: cache_dir / f"{k}.svg" for k in unique}
     todo = [(s, str(paths[k])) for k, s in unique.items() if not paths[k].exists()]
     if progress:
-        progress(f"charts: {len(unique)} distinct of {len(specs)}, {len(todo)} to draw")
+        progress(f"charts: {len(unique)} distinct of {uses or len(specs)}, {len(todo)} to draw")
     if todo:
         if jobs > 1 and len(todo) > 4:
             with ProcessPoolExecutor(jobs) as pool:

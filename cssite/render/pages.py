@@ -17,7 +17,7 @@ from cssite.analyse.trends import Change, KpiIndex, KpiState
 from cssite.i18n import formats
 from cssite.i18n.messages import Messages
 from cssite.model import Metric, Period, Project, Review, Text
-from cssite.render.charts import MARKERS, ChartSpec, y_axis
+from cssite.render.charts import ChartSpec, y_axis
 from cssite.render.markdown import attr, escape_alt, escape_block, escape_inline, relative
 from cssite.schema import QUADRANTS, STATUSES
 
@@ -45,6 +45,7 @@ class RenderedLanguage:
     lang: str
     pages: dict[str, str]  # path under docs/ → Markdown
     charts: dict[str, ChartSpec] = field(default_factory=dict)  # path under docs/ → spec
+    chart_uses: int = 0  # charts shown on pages; identical ones share a file
     nav: list = field(default_factory=list)
 
 
@@ -228,15 +229,16 @@ class LanguageRenderer:
     def metric_page(self, m: Metric) -> None:
         path = f"metrics/{m.id}.md"
         teams = []
-        for i, team in enumerate(self.index.teams_of(m.id)):
+        for team in self.index.teams_of(m.id):
             pts = self.index.points(team, m.id)
-            chart = self.chart_for(m, team, pts, MARKERS[i % len(MARKERS)])
+            chart = self.chart_for(m, team, pts)
             self.out.charts[f"assets/charts/{chart.key}.svg"] = chart
+            self.out.chart_uses += 1
             teams.append(dict(id=team, points=pts, state=self.index.state(team, m.id), chart=chart,
                               alt=self.chart_alt(m, team, pts)))
         self.page(path, "metric.md.j2", metric=m, teams=teams)
 
-    def chart_for(self, m: Metric, team: str, pts, marker: str) -> ChartSpec:
+    def chart_for(self, m: Metric, team: str, pts) -> ChartSpec:
         target = m.target_for(team) if team != "all" else m.target
         values = [p.value for p in pts]
         ticks = y_axis(values, target)
@@ -246,7 +248,6 @@ class LanguageRenderer:
             values=tuple(values), value_labels=tuple(fmt(v) for v in values),
             y_ticks=tuple(ticks), y_tick_labels=tuple(fmt(v) for v in ticks),
             target=target, target_label=self.t("chart.target", value=fmt(target)) if target is not None else "",
-            marker=marker,
         )
 
     def chart_alt(self, m: Metric, team: str, pts) -> str:
