@@ -54,3 +54,12 @@ def test_version_and_help():
     for cmd, option in (("build", "--project"), ("validate", "--strict"), ("kpi", "--preset"), ("diff", "--rev")):
         result = run(cmd, "--help")
         assert result.exit_code == 0 and option in result.output, cmd
+
+
+def test_site_url_gives_each_language_its_own_address(project: Path):
+    write(project, "mkdocs.yml", "site_url: https://intranet.example/handbook/\ntheme:\n  name: material\n"
+          "markdown_extensions: [attr_list, md_in_html, tables, admonition]\n")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "https://intranet.example/handbook/en/reviews/2026-Q3/support-emea/" in (project / "site/en/sitemap.xml").read_text()
+    assert 'href="/handbook/en/assets/' in (project / "site/en/404.html").read_text()

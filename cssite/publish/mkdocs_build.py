@@ -80,15 +80,34 @@ def base_config(root: Path) -> Path:
     return own if own.is_file() else Path(str(resources.files("cssite") / "data" / "mkdocs-base.yml"))
 
 
+def base_site_url(root: Path) -> str | None:
+    """`site_url` from the base mkdocs.yml, if the project publishes to a known address."""
+
+    class Lenient(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may hold !!python/name and !ENV tags; only site_url matters here.
+    Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(base_config(root).read_text(encoding="utf-8"), Loader=Lenient)  # noqa: S506
+    except yaml.YAMLError:
+        return None  # MkDocs itself will report the broken file
+    url = data.get("site_url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url.strip() else None
+
+
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
                     site_dir: Path) -> dict:
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
+    site_url = base_site_url(root)
     return {
         "INHERIT": str(base_config(root).resolve()),
         "site_name": site_name,
         "docs_dir": "docs",
         "site_dir": str(site_dir / lang),
         "use_directory_urls": True,
+        # Each language lives one folder down; its 404 page and sitemap need that in their URLs.
+        **({"site_url": site_url.rstrip("/") + f"/{lang}/"} if site_url else {}),
         "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir)},
         "nav": nav,
         "extra_css": ["assets/cssite.css"],
