@@ -63,3 +63,18 @@ def test_site_url_gives_each_language_its_own_address(project: Path):
     assert result.exit_code == 0, result.output
     assert "https://intranet.example/handbook/en/reviews/2026-Q3/support-emea/" in (project / "site/en/sitemap.xml").read_text()
     assert 'href="/handbook/en/assets/' in (project / "site/en/404.html").read_text()
+
+
+def test_site_dir_that_would_delete_work_is_refused(project: Path, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("someone-elses")
+    write(elsewhere, "notes.txt", "keep me")
+    for target, words in ((project, "holds the project itself"), (project / "content", "inside the project's content/"),
+                          (project.parent, "holds the project itself"), (elsewhere, "was not made by cssite")):
+        result = run("build", "--project", project, "--site-dir", target)
+        assert result.exit_code == 1, target
+        assert words in result.stderr and "Traceback" not in result.output
+    assert (project / "config/cssite.yml").exists() and (project / "content/metrics/kpis.csv").exists()
+    assert (elsewhere / "notes.txt").read_text() == "keep me"
+    # A folder cssite published before may be replaced.
+    assert run("build", "--project", project).exit_code == 0
+    assert run("build", "--project", project).exit_code == 0

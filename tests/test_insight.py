@@ -95,7 +95,7 @@ def test_contradictions_are_warnings(project: Path):
 def test_example_review_pages_show_insight(example_site: Path):
     html = (example_site / "en/reviews/2026-Q3/support-emea/index.html").read_text()
     assert "What the data says" in html and "TOWS matrix" in html and "Weighted scores" in html
-    changes = (example_site / "en/reviews/2026-Q3/support-emea-changes/index.html").read_text()
+    changes = (example_site / "en/reviews/2026-Q3/support-emea/changes/index.html").read_text()
     assert "renamed" in changes and "reworded" in changes
     plan = (example_site / "en/teams/support-emea/index.html").read_text()
     assert "G2" in plan and "overdue" in plan

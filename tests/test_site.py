@@ -32,7 +32,7 @@ def test_root_redirects_to_default_language(example_site: Path):
 def test_every_page_kind_exists_in_every_language(example_site: Path, lang: str):
     for page in ("index.html", REVIEW, "metrics/csat/index.html", "guidance/swot/index.html",
                  "reference/reviews/index.html", "teams/support-emea/index.html",
-                 "reviews/2026-Q3/support-emea-changes/index.html"):
+                 "reviews/2026-Q3/support-emea/changes/index.html"):
         html = read(example_site, lang, page)
         assert f'<html lang="{lang}"' in html, page
 

@@ -131,3 +131,12 @@ def test_reference_examples_pass_the_validator(tmp_path: Path):
     result = run("validate", "--project", tmp_path)
     assert ": error: " not in result.stderr, result.stderr
     assert result.exit_code == 0
+
+
+def test_reserved_ids_are_refused(project: Path):
+    write(project, "config/cssite.yml", "site_name: X\nteams:\n  - id: index\n    name: I\n  - id: support-emea\n    name: E\n")
+    write(project, "config/metrics.yml", "index:\n  name: I\n  unit: count\n  better: lower\n  definition: d\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "config/cssite.yml:3: error: team id 'index' is reserved" in result.stderr
+    assert "config/metrics.yml:1: error: metric id 'index' is reserved" in result.stderr

@@ -29,7 +29,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     from cssite.kpi.exports import kpis_from_exports
     from cssite.load import load_project
     from cssite.publish.mkdocs_build import build_languages, write_language
-    from cssite.publish.swap import redirect_page, staged_site
+    from cssite.publish.swap import check_site_dir, redirect_page, staged_site
     from cssite.render.charts import render_all
     from cssite.render.pages import LanguageRenderer, template_env
 
@@ -47,6 +47,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         raise ValidationFailed(diags.sorted())
     for d in diags.sorted():
         click.echo(str(d), err=True)
+    check_site_dir(root, site_dir)
     cfg = project.config
     for source, r in reports.items():
         dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())

@@ -12,6 +12,8 @@ from cssite.schema import CONFIG, METRIC, METRIC_ID_RE, Field
 from cssite.yamlio import LineDict, load_yaml
 
 CONFIG_FILE = Path("config") / "cssite.yml"
+# Ids that name pages or rows of their own.
+RESERVED_TEAM_IDS = {"all": "it means the whole company in KPI files", "index": "it is the team list's page"}
 METRICS_FILE = Path("config") / "metrics.yml"
 
 
@@ -42,8 +44,9 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
             continue
         seen[t["id"]] = line
         teams.append(Team(t["id"], t["name"]))
-    if t_all := seen.get("all"):
-        diags.error(path, t_all, "'all' is reserved for company-wide KPI rows; choose another team id")
+    for reserved, why in RESERVED_TEAM_IDS.items():
+        if reserved in seen:
+            diags.error(path, seen[reserved], f"team id '{reserved}' is reserved ({why}); choose another")
     tickets = tuple(
         TicketSource(
             path=s["path"], preset=s["preset"], mapping=s.get("map", {}), team_map=s.get("team_map", {}),
@@ -90,6 +93,9 @@ def _metrics_from(data, path: Path, diags: Diagnostics, default: str, team_ids, 
         line = data.line_of(mid)
         if not isinstance(mid, str) or not METRIC_ID_RE.match(mid):
             diags.error(path, line, f"metric id '{mid}' must be lowercase letters, digits and _")
+            continue
+        if mid == "index":
+            diags.error(path, line, "metric id 'index' is reserved (it is the metric list's page); choose another")
             continue
         v = check.mapping(entry, METRIC, line, mid)
         if v is None:

@@ -63,6 +63,12 @@ class Page:
     def review_link(self, review: Review) -> str:
         return self.link(review_path(review))
 
+    def changes_link(self, review: Review) -> str:
+        return self.link(changes_path(review))
+
+    def team_link(self, team_id: str) -> str:
+        return self.link(team_path(team_id))
+
     def metric_link(self, metric_id: str, anchor: str = "") -> str:
         return self.link(f"metrics/{metric_id}.md") + (f"#{anchor}" if anchor else "")
 
@@ -159,8 +165,12 @@ def review_path(review: Review) -> str:
     return f"reviews/{review.period.code}/{review.team}.md"
 
 
+def team_path(team_id: str) -> str:
+    return f"teams/{team_id}.md"
+
+
 def changes_path(review: Review) -> str:
-    return f"reviews/{review.period.code}/{review.team}-changes.md"
+    return f"reviews/{review.period.code}/{review.team}/changes.md"
 
 
 class LanguageRenderer:
@@ -189,7 +199,7 @@ class LanguageRenderer:
             self.metric_page(m)
         self.page("teams/index.md", "teams.md.j2", teams=p.config.teams)
         for team in p.config.teams:
-            self.page(f"teams/{team.id}.md", "team.md.j2", team=team,
+            self.page(team_path(team.id), "team.md.j2", team=team,
                       plan=insight.action_plan(self.index, p.reviews, team.id, self.today),
                       reviews=[r for r in p.reviews if r.team == team.id])
         self.guidance_pages()
@@ -199,6 +209,8 @@ class LanguageRenderer:
 
     # --- pages ---------------------------------------------------------------
     def page(self, path: str, template: str, **context) -> None:
+        if path in self.out.pages:  # ids are validated so this cannot happen; never overwrite silently
+            raise AssertionError(f"two pages at {path}")
         c = Page(self, path)
         tpl = self.env.get_template(template)
         self.out.pages[path] = tpl.render(c=c, t=self.t, project=self.project, lang=self.lang,
@@ -291,7 +303,7 @@ class LanguageRenderer:
         metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
             {c.plain(m.name): f"metrics/{m.id}.md"} for m in p.metrics.values()]
         teams = [{t("nav.all_teams"): "teams/index.md"}] + [
-            {c.plain(team.name): f"teams/{team.id}.md"} for team in p.config.teams]
+            {c.plain(team.name): team_path(team.id)} for team in p.config.teams]
         guidance = [f"guidance/{name}" for name in sorted(
             (k[len("guidance/"):] for k in self.out.pages if k.startswith("guidance/")), key=_guidance_key)]
         reference = [f"reference/{n}.md" for n in ("index", "config", "reviews", "kpi-csv", "metrics", "commands")]
