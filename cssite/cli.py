@@ -10,7 +10,7 @@ from cssite import __version__
 
 # Commands whose modules pull in pandas are imported only when they run (or show --help),
 # so `cssite validate --help` and friends start quickly.
-LAZY_COMMANDS = {"kpi": "cssite.commands.kpi:kpi", "diff": "cssite.commands.diff:diff"}
+LAZY_COMMANDS = {"kpi": "cssite.commands.kpi:kpi"}
 
 
 class LazyGroup(click.Group):
@@ -78,6 +78,31 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) 
     from cssite.commands.build import run_build
 
     run_build(project, site_dir, strict, jobs)
+
+
+@cli.command()
+@project_option
+@click.option("--team", metavar="T", help="Only this team.")
+@click.option("--from", "from_", metavar="PERIOD", help="Compare with this period [default: each team's previous review].")
+@click.option("--to", metavar="PERIOD", help="The period to show [default: the latest with reviews].")
+@click.option("--rev", metavar="REV", help="Compare the reviews as they are now with the same files at this git "
+                                           "revision (tag, branch, commit).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev: str | None, fmt: str) -> None:
+    """Show what changed in the SWOT reviews.
+
+    For each team: items added, removed, reworded, moved between quadrants,
+    re-weighted or renamed (same text, new id), and objectives added, removed,
+    reworded or with a new status. By default each team's review in the latest
+    period is compared with its previous review.
+    """
+    from cssite.commands.diff import run_diff
+    from cssite.errors import OptionError
+
+    try:
+        run_diff(project, team, from_, to, rev, fmt)
+    except OptionError as exc:  # a bad option value: a usage error, exit 2
+        raise click.UsageError(exc.detail) from None
 
 
 @cli.group()

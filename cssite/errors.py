@@ -64,7 +64,7 @@ class Diagnostics:
         # Stable, file-then-line order reads like a compiler's output.
         seen: set[Diagnostic] = set()
         out = []
-        for d in sorted(self.items, key=lambda d: (d.path, d.line, d.severity, d.message)):
+        for d in sorted(self.items, key=lambda d: (d.path, d.line)):
             if d not in seen:
                 seen.add(d)
                 out.append(d)
@@ -81,25 +81,46 @@ class CssiteError(click.ClickException):
 
 
 class ValidationFailed(CssiteError):
-    """The project's files have errors; `diagnostics` lists every one."""
+    """The project's files have errors (or warnings, under --strict); `diagnostics` lists every one."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], outcome: str = "") -> None:
         self.diagnostics = diagnostics
-        n = sum(1 for d in diagnostics if d.severity == "error")
+        errors = sum(1 for d in diagnostics if d.severity == "error")
+        warnings = len(diagnostics) - errors
+        if errors:
+            summary = plural(errors, "error")
+        else:
+            summary = f"{plural(warnings, 'warning')}, which --strict treats as errors"
         lines = [str(d) for d in diagnostics]
-        lines.append(f"{n} error{'s' if n != 1 else ''}; nothing was built or changed.")
+        lines.append(summary + (f"; {outcome}" if outcome else ""))
         super().__init__("\n".join(lines))
 
 
-class InputError(CssiteError):
-    """A single input problem outside the project's files (an export, an option value)."""
+def plural(n: int, word: str) -> str:
+    """`1 review`, `3 reviews` (English: only the tool's own log lines use it)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
-    def __init__(self, message: str, path: str | None = None, line: int = 0) -> None:
-        if path:
-            message = f"{path}:{line}: error: {message}" if line else f"{path}: error: {message}"
+
+class InputError(CssiteError):
+    """A single input problem outside the project's files (an export, an option value).
+
+    `detail`, `path` and `line` stay available, so a caller can report it as a Diagnostic instead.
+    """
+
+    def __init__(self, detail: str, path: str | None = None, line: int = 0) -> None:
+        self.detail, self.path, self.line = detail, str(path) if path else None, line
+        if self.path:
+            message = f"{self.path}:{line}: error: {detail}" if line else f"{self.path}: error: {detail}"
         else:
-            message = f"error: {message}"
+            message = f"error: {detail}"
         super().__init__(message)
+
+
+class OptionError(InputError):
+    """A value that came from a command-line option or a config setting and cannot be used.
+
+    On the command line it is a usage error (exit 2); from config/cssite.yml it is reported at its line.
+    """
 
 
 class BuildError(CssiteError):

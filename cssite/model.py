@@ -35,6 +35,9 @@ class Text:
         return cls({lang: s})
 
 
+YEARS = (1900, 2999)  # keeps date arithmetic (a year earlier, a quarter later) inside datetime's range
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A quarter (`2026-Q3`) or a month (`2026-07`); ordered by start date."""
@@ -44,12 +47,14 @@ class Period:
 
     @classmethod
     def parse(cls, s: str) -> "Period | None":
+        """A Period, or None when `s` is not one (or its year is not a plausible reporting year)."""
         s = str(s).strip()
-        if m := QUARTER_RE.match(s):
+        m = QUARTER_RE.match(s) or MONTH_RE.match(s)
+        if m is None or not YEARS[0] <= int(m[1]) <= YEARS[1]:
+            return None
+        if m.re is QUARTER_RE:
             return cls(dt.date(int(m[1]), 3 * int(m[2]) - 2, 1), "quarter")
-        if m := MONTH_RE.match(s):
-            return cls(dt.date(int(m[1]), int(m[2]), 1), "month")
-        return None
+        return cls(dt.date(int(m[1]), int(m[2]), 1), "month")
 
     @property
     def code(self) -> str:
@@ -177,6 +182,11 @@ class Config:
     teams: tuple[Team, ...]
     tickets: tuple[TicketSource, ...] = ()
     analysis: AnalysisSettings = AnalysisSettings()
+    complete: bool = True  # False when the config file had errors: other files aren't checked against its teams
+
+    def knows_team(self, team_id: str) -> bool:
+        """True for a configured team, and for anything while the config itself is broken (no cascades)."""
+        return not self.complete or self.team(team_id) is not None
 
     @property
     def default_language(self) -> str:
@@ -200,3 +210,4 @@ class Project:
     reviews: list[Review]
     kpis: pd.DataFrame  # KPI_COLUMNS; `period` holds Period objects
     guidance: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {file name: markdown}
+    export_reports: dict[str, dict] = field(default_factory=dict)  # raw export path -> its data-quality report

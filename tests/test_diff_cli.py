@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cssite.commands.diff import diff
+from cssite.cli import cli
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -118,7 +118,7 @@ def project(tmp_path):
 
 
 def run(*args: str):
-    return CliRunner().invoke(diff, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, ["diff", *args], catch_exceptions=False, prog_name="cssite")
 
 
 def test_text_lists_every_kind_of_change(project):
@@ -178,19 +178,25 @@ def test_from_and_to_pick_the_periods(project):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--team", "nobody"], "error: --team: unknown team 'nobody' (teams in config/cssite.yml: support-emea, support-apac)"),
-    (["--team", "support-apac"], "error: there are no reviews for team 'support-apac' under content/reviews/"),
-    (["--to", "2025-Q1"], "error: --to 2025-Q1: there are no reviews for 2025-Q1 (periods with reviews: 2026-Q2, 2026-Q3)"),
-    (["--from", "2024-Q4"], "error: --from 2024-Q4: there are no reviews for 2024-Q4 (periods with reviews: 2026-Q2, 2026-Q3)"),
-    (["--from", "2026-Q3", "--to", "2026-Q2"], "error: --from 2026-Q3 must be earlier than --to 2026-Q2"),
-    (["--to", "Q3"], "error: --to must be a quarter like 2026-Q3, got 'Q3'"),
-    (["--rev", "HEAD", "--from", "2026-Q2"], "error: --from and --rev cannot be combined"),
+    (["--team", "nobody"], "Error: --team: unknown team 'nobody' (teams: support-emea, support-apac)"),
+    (["--team", "support-emae"], "Error: --team: unknown team 'support-emae' (did you mean 'support-emea'?)"),
+    (["--to", "2025-Q1"], "Error: --to 2025-Q1: there are no reviews for 2025-Q1 (periods with reviews: 2026-Q2, 2026-Q3)"),
+    (["--from", "2024-Q4"], "Error: --from 2024-Q4: there are no reviews for 2024-Q4 (periods with reviews: 2026-Q2, 2026-Q3)"),
+    (["--from", "2026-Q3", "--to", "2026-Q2"], "Error: --from 2026-Q3 must be earlier than --to 2026-Q2"),
+    (["--to", "Q3"], "Error: --to must be a quarter like 2026-Q3, got 'Q3'"),
+    (["--rev", "HEAD", "--from", "2026-Q2"], "Error: --from and --rev cannot be combined"),
 ])
-def test_bad_options_are_typed_errors(project, args, message):
+def test_bad_option_values_are_usage_errors(project, args, message):
     result = run("-p", str(project), *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Usage: cssite diff" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_team_without_reviews_is_an_error(project):
+    result = run("-p", str(project), "--team", "support-apac")
     assert result.exit_code == 1
-    assert message in result.output
-    assert "Traceback" not in result.output
+    assert "error: there are no reviews for team 'support-apac' under content/reviews/" in result.output
 
 
 def test_invalid_project_lists_its_errors(tmp_path, project):

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import cssite.kpi.exports as exports
+import cssite.load.exports as exports
 from cssite.errors import Diagnostics
-from cssite.kpi.exports import kpis_from_exports
+from cssite.load.exports import kpis_from_exports
 from cssite.load import load_project
+from cssite.load.config import load_catalogue, load_config
 from cssite.model import KPI_COLUMNS, Period
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
@@ -40,10 +41,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def compute(root: Path, reports=None):
-    project, diags = load_project(root)  # the config, as the build reads it
-    assert project is not None, [str(d) for d in diags.items]
+    setup = Diagnostics(root)  # the config and catalogue, as the build reads them
+    config = load_config(root, setup)
+    metrics = load_catalogue(root, config, setup)
+    assert not setup.items, [str(d) for d in setup.items]
     d = Diagnostics(root)
-    return kpis_from_exports(root, project.config, project.metrics, d, reports), d
+    return kpis_from_exports(root, config, metrics, d, reports), d
 
 
 def test_rows_in_the_shared_kpi_table(project):
@@ -110,7 +113,7 @@ def test_build_loader_merges_and_reports_duplicates(project):
     metrics.mkdir()
     (metrics / "hand.csv").write_text("period,team,metric,value,n\n2026-Q1,support-emea,nps,31,220\n"
                                       "2026-Q1,all,ticket_volume,10,10\n")
-    loaded, diags = load_project(project, kpis_from_exports)
+    loaded, diags = load_project(project)
     assert loaded is None
     dup = [str(d) for d in diags.errors]
     assert len(dup) == 1 and "ticket_volume for all in 2026-Q1 is given twice" in dup[0]

@@ -59,13 +59,14 @@ def test_mapped_column_that_is_not_there(tmp_path):
     (["--preset", "zendesk", "--team-map", "EMEA=Support EMEA"], "'Support EMEA' is not a team id"),
     (["--preset", "zendesk", "--period", "2026Q3"], "period '2026Q3' must be YYYY-Qn"),
     (["--preset", "zendesk", "--encoding", "klingon"], "unknown encoding 'klingon'"),
+    (["--preset", "zendesk", "--encoding", "rot13"], "unknown encoding 'rot13'"),
     (["--preset", "missing/preset.yml"], "preset file 'missing/preset.yml' not found"),
 ])
-def test_bad_options_exit_1_with_a_message(args, message):
+def test_bad_option_values_are_usage_errors(args, message):
     r = run(str(FIX / "zendesk_small.csv"), *args)
-    assert r.exit_code == 1, r.output
-    assert message in r.stderr
-    assert "Traceback" not in r.output
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr and "Usage: " in r.stderr
+    assert r.exception is None or isinstance(r.exception, SystemExit)
 
 
 def test_missing_and_empty_files(tmp_path):

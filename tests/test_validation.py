@@ -24,7 +24,7 @@ CASES = {
     "missing required field": (_bad_review("team: support-emea\ntitle: no period\n"),
                                f"{REVIEW}:1: error: missing required field 'period'"),
     "wrong type": (_bad_review(MINIMAL_REVIEW.replace("strengths:\n  - id: S1", "strengths:\n  - id: S1\n    weight: heavy")),
-                   f"{REVIEW}:6: error: strengths[1]: 'weight' must be a whole number, got 'heavy'"),
+                   f"{REVIEW}:6: error: strengths S1: 'weight' must be a whole number, got 'heavy'"),
     "unknown team": (_bad_review(MINIMAL_REVIEW.replace("team: support-emea", "team: support-mars")),
                      f"{REVIEW}:1: error: unknown team 'support-mars'"),
     "unknown metric": (_bad_review(MINIMAL_REVIEW.replace("metrics: [first_response_time]", "metrics: [happiness]")),
@@ -88,7 +88,7 @@ def test_every_problem_reported_at_once(project: Path):
 def test_valid_project_validates(project: Path):
     result = run("validate", "--project", project)
     assert result.exit_code == 0, result.output
-    assert "ok: 1 reviews" in result.stderr
+    assert "ok: 1 review, 3 KPI values, 2 teams, 0 warnings" in result.stderr
 
 
 def test_warning_fails_only_under_strict(project: Path):

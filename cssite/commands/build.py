@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cssite.errors import BuildError, ValidationFailed
+from cssite.errors import BuildError
 
 
 def _progress(message: str) -> None:
@@ -23,11 +23,9 @@ def default_jobs() -> int:
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
               today: dt.date | None = None, progress=_progress) -> Path:
     """Build the whole site and publish it atomically; return the site folder."""
-    from cssite.analyse.checks import review_warnings
     from cssite.analyse.trends import KpiIndex
     from cssite.gitinfo import last_changes
-    from cssite.kpi.exports import kpis_from_exports
-    from cssite.load import load_project
+    from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.publish.mkdocs_build import build_languages, write_language
     from cssite.publish.swap import check_site_dir, redirect_page, staged_site
     from cssite.render.charts import render_all
@@ -39,17 +37,11 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     jobs = jobs or default_jobs()
     today = today or dt.date.today()
 
-    reports: dict[str, dict] = {}
-    project, diags = load_project(root, lambda *args: kpis_from_exports(*args, reports=reports))
-    if project is not None:
-        review_warnings(project, diags, today)
-    if project is None or (strict and diags.warnings):
-        raise ValidationFailed(diags.sorted())
-    for d in diags.sorted():
-        click.echo(str(d), err=True)
+    project, diags = load_checked(root, strict, today, outcome="nothing was built or changed.")
+    echo_diagnostics(diags)
     check_site_dir(root, site_dir)
     cfg = project.config
-    for source, r in reports.items():
+    for source, r in project.export_reports.items():
         dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())
         progress(f"KPIs from {source}: {r.get('rows_read', 0):,} rows, {r.get('tickets', 0):,} {r.get('unit', 'tickets')}, "
                  f"{len(r.get('metrics', []))} metrics" + (f"; dropped {dropped}" if dropped else ""))

@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from cssite.analyse.history import ReviewDiff, diff_reviews, diff_to_dict, previous_review
-from cssite.errors import Diagnostics, InputError, ValidationFailed
+from cssite.commands.checked import load_checked
+from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.gitinfo import files_at_revision
-from cssite.load import load_project
+from cssite.load.fields import did_you_mean
 from cssite.load.reviews import REVIEWS_DIR, load_reviews
 from cssite.model import Period, Project, Review
 
@@ -41,13 +42,13 @@ def compare_periods(project: Project, team: str | None, from_: str | None, to: s
     known = ", ".join(p.code for p in periods)
     to_p = _period("--to", to) if to else periods[-1]
     if to_p not in periods:
-        raise InputError(f"--to {to_p}: there are no reviews{whose} for {to_p} (periods with reviews: {known})")
+        raise OptionError(f"--to {to_p}: there are no reviews{whose} for {to_p} (periods with reviews: {known})")
     from_p = _period("--from", from_) if from_ else None
     if from_p is not None:
         if from_p not in periods:
-            raise InputError(f"--from {from_p}: there are no reviews{whose} for {from_p} (periods with reviews: {known})")
+            raise OptionError(f"--from {from_p}: there are no reviews{whose} for {from_p} (periods with reviews: {known})")
         if from_p >= to_p:
-            raise InputError(f"--from {from_p} must be earlier than --to {to_p}")
+            raise OptionError(f"--from {from_p} must be earlier than --to {to_p}")
     by_key = {(r.team, r.period): r for r in project.reviews}
     lang = project.config.default_language
     diffs = []
@@ -98,7 +99,7 @@ def _reviews_from_texts(texts: dict[str, str], project: Project, rev: str) -> tu
 def _period(option: str, value: str) -> Period:
     p = Period.parse(value)
     if p is None or p.kind != "quarter":
-        raise InputError(f"{option} must be a quarter like 2026-Q3, got '{value}'")
+        raise OptionError(f"{option} must be a quarter like 2026-Q3, got '{value}'")
     return p
 
 
@@ -183,27 +184,17 @@ def _weight(w) -> str:
     return "none" if w is None else str(w)
 
 
-@click.command("diff")
-@click.option("--project", "-p", "project_dir", default=Path("."), show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="The project folder (the one holding config/cssite.yml).")
-@click.option("--team", metavar="T", help="Only this team.")
-@click.option("--from", "from_", metavar="PERIOD", help="Compare with this period (default: each team's previous review).")
-@click.option("--to", metavar="PERIOD", help="The period to show (default: the latest with reviews).")
-@click.option("--rev", metavar="REV", help="Compare the reviews as they are now with the same files at this git revision.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def diff(project_dir: Path, team: str | None, from_: str | None, to: str | None, rev: str | None, fmt: str) -> None:
-    """Show what changed in the SWOT reviews: items added, removed, reworded, moved,
-    re-weighted or renamed, and objectives added, removed, reworded or with a new status."""
-    project, diags = load_project(project_dir)
-    if project is None:
-        raise ValidationFailed(diags.sorted())
+
+def run_diff(root: Path, team: str | None = None, from_: str | None = None, to: str | None = None,
+             rev: str | None = None, fmt: str = "text") -> None:
+    """Print what changed between reviews (or since git `rev`) as text or JSON."""
+    project, _ = load_checked(root)
     if team is not None and project.config.team(team) is None:
-        known = ", ".join(t.id for t in project.config.teams)
-        raise InputError(f"--team: unknown team '{team}' (teams in config/cssite.yml: {known})")
+        ids = [t.id for t in project.config.teams]
+        raise OptionError(f"--team: unknown team '{team}'" + (did_you_mean(team, ids) or f" (teams: {', '.join(ids)})"))
     if rev is not None:
         if from_ is not None:
-            raise InputError("--from and --rev cannot be combined: --rev compares each review with the same file at REV")
+            raise OptionError("--from and --rev cannot be combined: --rev compares each review with the same file at REV")
         result = compare_with_rev(project, rev, team, to)
     else:
         result = compare_periods(project, team, from_, to)

@@ -7,15 +7,13 @@ from pathlib import Path
 import click
 
 from cssite.analyse.translation import coverage
-from cssite.errors import CssiteError, ValidationFailed
-from cssite.load import load_project
+from cssite.commands.checked import load_checked
+from cssite.errors import CssiteError
 
 
 def run_i18n_status(root: Path, fail_under: float | None = None) -> None:
     """Print per-language translation coverage of user texts; exit 1 under `fail_under`."""
-    project, diags = load_project(root)
-    if project is None:
-        raise ValidationFailed(diags.sorted())
+    project, _ = load_checked(root)
     rows = coverage(project)
     for c in rows:
         click.echo(f"{c.lang}: {c.translated}/{c.total} texts translated ({c.percent:.1f} %)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cssite.errors import Diagnostics, InputError
+from cssite.errors import Diagnostics, InputError, OptionError
 
 FIELDS_HELP = ("id, created_at, updated_at, first_reply_at, first_reply_minutes, solved_at, resolution_minutes, "
                "status, team, channel, replies, reopens, sla_met, csat_rating, nps_score, ces_score")
@@ -17,10 +17,10 @@ def _pairs(values: tuple[str, ...], option: str, what: str, split_last: bool = F
     out = {}
     for v in values:
         if "=" not in v:
-            raise InputError(f"{option} '{v}' must look like {what}")
+            raise OptionError(f"{option} '{v}' must look like {what}")
         k, _, val = v.rpartition("=") if split_last else v.partition("=")
         if not k.strip():
-            raise InputError(f"{option} '{v}' must look like {what}")
+            raise OptionError(f"{option} '{v}' must look like {what}")
         out[k.strip()] = val.strip()
     return out
 
@@ -72,9 +72,12 @@ def kpi(exports, preset, mapping, team_map, granularity, period, encoding, outpu
       cssite kpi wave.csv --preset survey --map nps_score=Recommend --period 2026-Q3
       cssite kpi incidents.csv --preset servicenow --granularity month --report quality.json
     """
-    run_kpi(list(exports), preset, _pairs(mapping, "--map", "FIELD=COLUMN"),
-            _pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
-            granularity, period, encoding, output, fmt, report)
+    try:
+        run_kpi(list(exports), preset, _pairs(mapping, "--map", "FIELD=COLUMN"),
+                _pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
+                granularity, period, encoding, output, fmt, report)
+    except OptionError as exc:  # a bad option value is a usage error: exit 2, with the usage line
+        raise click.UsageError(exc.detail) from None
 
 
 def run_kpi(exports: list[Path], preset: str, mapping: dict[str, str], team_map: dict[str, str],
@@ -100,9 +103,16 @@ def run_kpi(exports: list[Path], preset: str, mapping: dict[str, str], team_map:
     if report is not None:
         data = result.report.as_dict()
         data["warnings"] = [d.message for d in diags.warnings]
-        report.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write(report, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
         click.echo(f"wrote {len(result.rows)} KPI rows to {output}", err=True)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror}", str(path)) from None

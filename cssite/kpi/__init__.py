@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cssite.errors import Diagnostics, InputError
+from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.kpi.compute import METRICS, KpiRow, compute_metrics
 from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import Preset, load_preset, with_mapping
@@ -53,15 +53,15 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
     (None outside a project: then any team value that is already a slug is a team id).
     """
     if options.granularity not in ("quarter", "month"):
-        raise InputError(f"granularity must be quarter or month, not '{options.granularity}'")
+        raise OptionError(f"granularity must be quarter or month, not '{options.granularity}'")
     if options.period and not (QUARTER_RE.match(options.period) or MONTH_RE.match(options.period)):
-        raise InputError(f"period '{options.period}' must be YYYY-Qn (2026-Q3) or YYYY-MM (2026-07)")
+        raise OptionError(f"period '{options.period}' must be YYYY-Qn (2026-Q3) or YYYY-MM (2026-07)")
     for value, team in options.team_map.items():
         ok = team in known_teams if known_teams is not None else bool(SLUG_RE.match(team))
         if not ok:
             expected = f"one of {', '.join(sorted(known_teams))}" if known_teams is not None else \
                 "a lowercase id like support-emea"
-            raise InputError(f"team map '{value}={team}': '{team}' is not a team id ({expected})")
+            raise OptionError(f"team map '{value}={team}': '{team}' is not a team id ({expected})")
     preset = resolve_preset(options, preset_base)
 
     # Columns that no metric reads are not read at all: less to convert, less memory.

@@ -14,7 +14,4 @@ class ExportError(InputError):
     """
 
     def __init__(self, detail: str, path: Path | str, line: int = 0) -> None:
-        self.detail = detail
-        self.path = str(path)
-        self.line = line
-        super().__init__(detail, self.path, line)
+        super().__init__(detail, str(path), line)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from cssite.errors import Diagnostics, InputError
+from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.kpi.errors import ExportError
 from cssite.yamlio import LineDict, LineList, load_yaml
 
@@ -75,13 +75,13 @@ def load_preset(spec: str, base: Path | None = None) -> Preset:
     looks_like_path = "/" in spec or "\\" in spec or spec.endswith((".yml", ".yaml"))
     if not looks_like_path:
         if spec not in builtin_names():
-            raise InputError(f"unknown preset '{spec}' (built-in: {', '.join(builtin_names())}; "
+            raise OptionError(f"unknown preset '{spec}' (built-in: {', '.join(builtin_names())}; "
                              "or the path of a preset .yml file)")
         with resources.as_file(resources.files("cssite").joinpath("data", "presets", f"{spec}.yml")) as p:
             return _parse(Path(p), spec)
     path = Path(spec) if base is None else Path(base) / spec
     if not path.is_file():
-        raise InputError(f"preset file '{spec}' not found (built-in presets: {', '.join(builtin_names())})")
+        raise OptionError(f"preset file '{spec}' not found (built-in presets: {', '.join(builtin_names())})")
     return _parse(path, str(spec))
 
 
@@ -90,7 +90,7 @@ def with_mapping(preset: Preset, mapping: dict[str, str], where: str = "--map") 
     columns, required, mapped = dict(preset.columns), set(preset.required), dict(preset.mapped)
     for f, col in mapping.items():
         if f not in FIELDS:
-            raise InputError(f"unknown field '{f}' in {where} (fields: {', '.join(FIELDS)})")
+            raise OptionError(f"unknown field '{f}' in {where} (fields: {', '.join(FIELDS)})")
         col = str(col).strip()
         if col:
             columns[f] = (col,)

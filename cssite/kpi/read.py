@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from cssite.errors import OptionError
 from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import CODED_FIELDS, DATE_FIELDS, NUMBER_FIELDS, Preset
 
@@ -93,9 +94,12 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
     guessed = False
     if encoding:
         try:
-            enc = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
         except LookupError:
-            raise ExportError(f"unknown encoding '{encoding}' (try utf-8, cp1252 or latin-1)", path) from None
+            info = None
+        if info is None or not getattr(info, "_is_text_encoding", True):  # rot13, base64…: not for text files
+            raise OptionError(f"unknown encoding '{encoding}' (try utf-8, cp1252 or latin-1)") from None
+        enc = info.name
         text = _decode(raw, enc, complete)
         if text is None:
             raise ExportError(f"the file is not valid {encoding} (drop --encoding to detect it)", path)
@@ -133,7 +137,7 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
 def _decode(raw: bytes, enc: str, complete: bool) -> str | None:
     try:
         return codecs.getincrementaldecoder(enc)().decode(raw, final=complete)
-    except UnicodeDecodeError:
+    except UnicodeError:  # also UTF-16 without a BOM
         return None
 
 

@@ -29,6 +29,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     langs = data.get("languages") if isinstance(data, LineDict) else None
     default = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else "en"
     check = Checker(path, diags, default)
+    errors_before = len(diags.errors)
     v = check.mapping(data, CONFIG, 1)
     if v is None or "teams" not in v or "site_name" not in v:
         return None
@@ -57,7 +58,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     )
     a = v.get("analysis") or {}
     analysis = AnalysisSettings(**{k: a[k] for k in ("min_n", "change_threshold", "tolerance") if k in a})
-    return Config(v["site_name"], languages, tuple(teams), tickets, analysis)
+    return Config(v["site_name"], languages, tuple(teams), tickets, analysis, len(diags.errors) == errors_before)
 
 
 def builtin_catalogue_path():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 from cssite.errors import Diagnostics
@@ -32,6 +33,17 @@ _KIND_WORDS = {
     "team_targets": "a mapping of team id to number",
     "string_map": "a mapping of strings",
 }
+
+
+def did_you_mean(name: str, choices) -> str:
+    """` (did you mean 'csat'?)` when a close spelling exists, else ''."""
+    import difflib
+
+    by_lower = {c.lower(): c for c in choices}
+    if name.lower() in by_lower:
+        return f" (did you mean '{by_lower[name.lower()]}'?)"
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
 
 
 def describe(f: Field) -> str:
@@ -96,6 +108,8 @@ class Checker:
         if k in ("number", "int"):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or (k == "int" and not isinstance(v, int)):
                 return bad()
+            if not math.isfinite(v):  # YAML reads .nan and .inf as numbers
+                return bad()
             if (f.low is not None and v < f.low) or (f.high is not None and v > f.high):
                 rng = f"from {f.low:g} to {f.high:g}" if f.high is not None else f"at least {f.low:g}"
                 self.error(line, f"{label}'{f.name}' must be {rng}, got {v}")
@@ -118,8 +132,9 @@ class Checker:
                 self.error(line, f"{label}'{f.name}' needs at least {f.min_items} entr{'y' if f.min_items == 1 else 'ies'}")
                 return None
             if k == "list_of":
-                return [(x, ln) for x, ln in ((self.mapping(x, f.children, ln, f"{f.name}[{i + 1}]"), ln)
-                                             for i, (x, ln) in enumerate(zip(v, v.lines))) if x is not None]
+                checked = ((self.mapping(x, f.children, ln, _entry_label(f.name, i, x)), ln)
+                           for i, (x, ln) in enumerate(zip(v, v.lines)))
+                return [(x, ln) for x, ln in checked if x is not None]
             item_kind = {"language_list": "enum", "id_list": "item_id", "metric_list": "metric_id"}[k]
             inner = Field(f.name, item_kind, choices=f.choices)
             out = [self.value(x, inner, ln, label) for x, ln in zip(v, v.lines)]
@@ -129,7 +144,7 @@ class Checker:
                 return bad()
             out = {}
             for key, val in v.items():
-                ok = isinstance(val, (int, float)) and not isinstance(val, bool) if k == "team_targets" else isinstance(val, (str, int))
+                ok = (isinstance(val, (int, float)) and not isinstance(val, bool) and math.isfinite(val)) if k == "team_targets" else isinstance(val, (str, int))
                 if not ok:
                     self.error(v.line_of(key), f"{label}'{f.name}.{key}' must be {'a number' if k == 'team_targets' else 'a string'}, got {_show(val)}")
                 else:
@@ -158,6 +173,14 @@ class Checker:
             return Text(values, rel, line) if values else None
         self.error(line, f"{what} must be a string or a mapping of language code to string, got {_show(v)}")
         return None
+
+
+def _entry_label(list_name: str, index: int, entry) -> str:
+    """`objectives G1` when the entry has a usable id, else `objectives[1]`."""
+    entry_id = entry.get("id") if isinstance(entry, LineDict) else None
+    if isinstance(entry_id, str) and (ITEM_ID_RE.match(entry_id) or SLUG_RE.match(entry_id)):
+        return f"{list_name} {entry_id}"
+    return f"{list_name}[{index + 1}]"
 
 
 def _kind_of(v) -> str:

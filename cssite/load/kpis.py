@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from cssite.errors import Diagnostics
+from cssite.load.fields import did_you_mean
 from cssite.model import KPI_COLUMNS, Config, Metric, Period
 from cssite.schema import KPI_CSV
 from cssite.yamlio import read_text
@@ -31,6 +32,7 @@ def kpi_frame(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=KPI_COLUMNS)
     for col in ("value", "n", "ci_low", "ci_high"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    df["line"] = df["line"].fillna(0).astype("int64")
     return df
 
 
@@ -38,11 +40,17 @@ def read_kpi_csv(path: Path, config: Config | None, metrics: dict[str, Metric], 
     text = read_text(path, diags)
     if text is None:
         return []
+    first_line = text.splitlines()[0]
+    if "," not in first_line and (sep := next((s for s in ";\t|" if s in first_line), None)):
+        shown = "tabs" if sep == "\t" else f"'{sep}'"
+        diags.error(path, 1, f"columns are separated by {shown}; a KPI file separates them with commas "
+                             "(period,team,metric,value,n) and writes decimals with a dot")
+        return []
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        diags.error(path, 1, "file is empty")
+    except (StopIteration, csv.Error):
+        diags.error(path, 1, "the first line is not a CSV header row")
         return []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -51,10 +59,18 @@ def read_kpi_csv(path: Path, config: Config | None, metrics: dict[str, Metric], 
         return []
     for extra in (h for h in header if h not in KNOWN):
         diags.warning(path, 1, f"column '{extra}' is not used (known columns: {', '.join(KNOWN)})")
-    teams = {t.id for t in config.teams} | {"all"} if config else None
+    teams = {t.id for t in config.teams} | {"all"} if config and config.complete else None
     rel = diags.relative(path)
     out = []
-    for record in reader:
+    errors_before = len(diags.errors)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # an unclosed quote swallowing the rest of the file, a huge field
+            diags.error(path, reader.line_num, f"cannot read this row as CSV ({exc})")
+            break
         line = reader.line_num
         if not any(c.strip() for c in record):
             continue
@@ -66,7 +82,7 @@ def read_kpi_csv(path: Path, config: Config | None, metrics: dict[str, Metric], 
         if row is not None:
             row.update(source=rel, line=line)
             out.append(row)
-    if not out and not diags.errors:
+    if not out and len(diags.errors) == errors_before:
         diags.warning(path, 1, "no data rows")
     return out
 
@@ -78,10 +94,12 @@ def _row(r: dict, path: Path, line: int, teams, metrics, diags: Diagnostics) -> 
         diags.error(path, line, f"period '{r['period']}' must be YYYY-Qn (2026-Q3) or YYYY-MM (2026-07)")
         ok = False
     if teams is not None and r["team"] not in teams:
-        diags.error(path, line, f"unknown team '{r['team']}' (a team id from config/cssite.yml, or 'all')")
+        hint = did_you_mean(r["team"], teams) or " (a team id from config/cssite.yml, or 'all')"
+        diags.error(path, line, f"unknown team '{r['team']}'{hint}")
         ok = False
     if r["metric"] not in metrics:
-        diags.error(path, line, f"unknown metric '{r['metric']}' (see the metric catalogue, or add it to config/metrics.yml)")
+        hint = did_you_mean(r["metric"], metrics) or " (see the metric catalogue, or add it to config/metrics.yml)"
+        diags.error(path, line, f"unknown metric '{r['metric']}'{hint}")
         ok = False
     nums = {}
     for col in ("value", "n", "ci_low", "ci_high"):
@@ -97,7 +115,7 @@ def _row(r: dict, path: Path, line: int, teams, metrics, diags: Diagnostics) -> 
             if math.isnan(x) or math.isinf(x):
                 raise ValueError
         except ValueError:
-            diags.error(path, line, f"{col} '{raw}' is not a number (use a dot for decimals, no thousands separator)")
+            diags.error(path, line, f"{col} '{raw}' is not a number ({_number_hint(raw)})")
             ok = False
             continue
         if col == "n" and (x < 0 or x != int(x)):
@@ -108,6 +126,10 @@ def _row(r: dict, path: Path, line: int, teams, metrics, diags: Diagnostics) -> 
         return None
     m = metrics[r["metric"]]
     v = nums["value"]
+    target = m.target_for(r["team"])
+    if m.unit == "percent" and 0 < v <= 1 and target is not None and target >= 10:
+        diags.warning(path, line, f"{m.id} {r['value']} looks like a fraction: percentages are written from 0 to 100 "
+                                  f"({float(r['value']) * 100:g}, not {r['value']})")
     if m.unit == "percent" and not 0 <= v <= 100:
         diags.error(path, line, f"{m.id} is a percentage: value must be from 0 to 100, got {r['value']}")
         return None
@@ -115,6 +137,15 @@ def _row(r: dict, path: Path, line: int, teams, metrics, diags: Diagnostics) -> 
         diags.error(path, line, f"nps must be from -100 to 100, got {r['value']}")
         return None
     return {"period": period, "team": r["team"], "metric": r["metric"], **nums}
+
+
+def _number_hint(raw: str) -> str:
+    """What to change so that `raw` reads as a number."""
+    if raw.rstrip().endswith("%"):
+        return "write it without the % sign: percentages are numbers from 0 to 100"
+    if "," in raw:
+        return "use a dot for decimals and no thousands separator"
+    return "use digits, a dot for decimals, and no units"
 
 
 def check_duplicates(df: pd.DataFrame, diags: Diagnostics, root: Path) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cssite.errors import Diagnostics
-from cssite.load.fields import Checker
+from cssite.load.fields import Checker, did_you_mean
 from cssite.model import Config, Item, Metric, Objective, Review
 from cssite.schema import QUADRANTS, REVIEW
 
@@ -41,9 +41,10 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
     if v is None:
         return None
     ok = True
-    if "team" in v and config is not None and config.team(v["team"]) is None:
-        known = ", ".join(t.id for t in config.teams)
-        diags.error(path, data.line_of("team"), f"unknown team '{v['team']}' (teams in config/cssite.yml: {known})")
+    if "team" in v and config is not None and not config.knows_team(v["team"]):
+        ids = [t.id for t in config.teams]
+        hint = did_you_mean(v["team"], ids) or f" (teams in config/cssite.yml: {', '.join(ids)})"
+        diags.error(path, data.line_of("team"), f"unknown team '{v['team']}'{hint}")
         ok = False
     if "team" not in v or "period" not in v:
         return None
@@ -61,7 +62,8 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
     def known_metric(mid: str, line: int) -> bool:
         if mid in metrics:
             return True
-        diags.error(path, line, f"unknown metric '{mid}' (see the metric catalogue in the Reference, or add it to config/metrics.yml)")
+        hint = did_you_mean(mid, metrics) or " (see the metric catalogue in the Reference, or add it to config/metrics.yml)"
+        diags.error(path, line, f"unknown metric '{mid}'{hint}")
         return False
 
     for q in QUADRANTS:
@@ -87,6 +89,12 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
                 ok = False
         if "metric" in entry:
             ok &= known_metric(entry["metric"], entry["__lines__"].get("metric", line))
+            m = metrics.get(entry["metric"])
+            target = entry.get("target")
+            if m and m.unit == "percent" and target is not None and 0 < target <= 1 and (m.target or 0) >= 10:
+                diags.warning(path, entry["__lines__"].get("target", line),
+                              f"objective {entry['id']}: target {target:g} looks like a fraction; percentages are "
+                              f"written from 0 to 100 ({target * 100:g}, not {target:g})")
         objectives.append(Objective(entry["id"], entry["text"], tuple(entry["addresses"]), entry.get("metric"),
                                     entry.get("target"), entry.get("owner"), entry.get("due"),
                                     entry.get("status", "planned"), line))

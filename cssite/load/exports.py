@@ -1,4 +1,4 @@
-"""Project integration: compute the exports `config/cssite.yml` lists under `tickets:`.
+"""Raw helpdesk exports listed under `tickets:` in config/cssite.yml, turned into KPI rows by the KPI engine.
 
 Results are cached under `<root>/.cssite-cache/kpi/`, keyed by the export's
 content and every option that changes the result, so a build recomputes an
@@ -20,10 +20,11 @@ import pandas as pd
 from cssite.errors import Diagnostics, InputError
 from cssite.kpi import KpiOptions, compute_kpis, resolve_preset
 from cssite.kpi.errors import ExportError
-from cssite.model import KPI_COLUMNS, Config, Metric, Period
+from cssite.load.config import CONFIG_FILE
+from cssite.load.kpis import kpi_frame
+from cssite.model import Config, Metric, Period
 
 CACHE_DIR = Path(".cssite-cache") / "kpi"
-CONFIG_FILE = Path("config") / "cssite.yml"
 ENGINE_VERSION = "1"  # bump when a definition changes, so old cached results are not reused
 
 
@@ -62,7 +63,7 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
             diags.error(e.path, e.line, e.detail)
             continue
         except InputError as e:  # an option in the config entry
-            diags.error(where, src.line, f"tickets: {re.sub(r'^error: ', '', e.message)}")
+            diags.error(where, src.line, f"tickets: {e.detail}")
             continue
         for message in result["warnings"]:
             diags.warning(path, 0, message)
@@ -73,11 +74,7 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
             if r["metric"] not in metrics:  # a project may not know a metric the engine computes
                 continue
             rows.append({**r, "period": Period.parse(r["period"]), "source": source, "line": 0})
-    df = pd.DataFrame(rows, columns=KPI_COLUMNS)
-    for col in ("value", "n", "ci_low", "ci_high"):
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    df["line"] = df["line"].astype("int64")
-    return df
+    return kpi_frame(rows)
 
 
 def _cache_key(path: Path, options: KpiOptions, preset: str, known: frozenset[str]) -> str:
