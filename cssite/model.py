@@ -78,6 +78,10 @@ class Period:
         y, m = divmod(self.start.month - 1 + months, 12)
         return Period(dt.date(self.start.year + y, m + 1, 1), self.kind)
 
+    def within(self, other: "Period") -> bool:
+        """True when this period lies inside `other` (a month inside its quarter, or the same period)."""
+        return other.start <= self.start and self.end <= other.end
+
     def year_earlier(self) -> "Period":
         return Period(self.start.replace(year=self.start.year - 1), self.kind)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import run, write
 
 
@@ -78,3 +80,16 @@ def test_site_dir_that_would_delete_work_is_refused(project: Path, tmp_path_fact
     # A folder cssite published before may be replaced.
     assert run("build", "--project", project).exit_code == 0
     assert run("build", "--project", project).exit_code == 0
+
+
+@pytest.mark.parametrize("template, message", [
+    ("# {{ t('home.title') \n", "templates/home.md.j2:1: error: "),
+    ("# Home\n\n{{ c.no_such_helper() }}\n", "templates/home.md.j2:3: error: "),
+    ("# Home\n\n{{ t('no.such.key') }}\n", "templates/home.md.j2:3: error: message 'no.such.key' is missing"),
+])
+def test_broken_project_template_is_a_located_error(project: Path, template: str, message: str):
+    write(project, "templates/home.md.j2", template)
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert message in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)

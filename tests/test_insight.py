@@ -98,7 +98,7 @@ def test_example_review_pages_show_insight(example_site: Path):
     changes = (example_site / "en/reviews/2026-Q3/support-emea/changes/index.html").read_text()
     assert "renamed" in changes and "reworded" in changes
     plan = (example_site / "en/teams/support-emea/index.html").read_text()
-    assert "G2" in plan and "overdue" in plan
+    assert "G2" in plan and "G4" in plan
 
 
 @pytest.mark.parametrize("start,current,expected", [
@@ -111,3 +111,40 @@ def test_progress_towards_a_target(start, current, expected):
     # Lower is better: from 120 minutes towards 60.
     assert progress(FRT, 120, 90, 60) == pytest.approx(0.5)
     assert progress(FRT, 120, 40, 60) == 1.0
+
+
+def test_monthly_values_count_inside_their_quarter(project: Path):
+    write(project, "content/metrics/kpis.csv", "period,team,metric,value,n\n"
+          "2026-07,support-emea,first_response_time,20,300\n"
+          "2026-08,support-emea,first_response_time,50,300\n"
+          "2026-09,support-emea,first_response_time,95,300\n")   # September: missed (target 60)
+    result = run("validate", "--project", project)
+    assert "strength S1 cites first_response_time, which missed its target in 2026-09" in result.stderr
+    loaded, _ = load_project(project)
+    from cssite.analyse.insight import suggestions
+    from cssite.analyse.trends import KpiIndex
+
+    found = suggestions(KpiIndex(loaded), loaded.reviews[0])
+    assert [(s.quadrant, s.state.metric.id, s.state.latest.period.code) for s in found] == \
+        [("weaknesses", "first_response_time", "2026-09")]
+
+
+def test_mixing_months_and_quarters_in_one_series_is_an_error(project: Path):
+    write(project, "content/metrics/more.csv", "period,team,metric,value\n2026-08,support-emea,csat,80\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert ("content/metrics/more.csv:2: error: csat for support-emea is given by month here but by quarter "
+            "at content/metrics/kpis.csv:4") in result.stderr
+
+
+def test_action_plan_lists_overdue_objectives_first(project: Path):
+    review = MINIMAL_REVIEW.replace("objectives:\n", "objectives:\n  - id: G0\n    text: Later one\n"
+                                    "    addresses: [S1]\n    due: 2030-01-01\n    status: planned\n")
+    write(project, "content/reviews/2026-Q3/support-emea.yml", review.replace("due: 2027-12-31", "due: 2020-01-31"))
+    write(project, "content/reviews/2026-Q2/support-emea.yml", MINIMAL_REVIEW.replace("2026-Q3", "2026-Q2")
+          .replace("  - id: G1", "  - id: G9"))  # G9 is left out of the Q3 review: closed, not overdue
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    plan = (project / "site/en/teams/support-emea/index.html").read_text()
+    assert plan.index("<strong>G1</strong>") < plan.index("<strong>G0</strong>")
+    assert "overdue" in plan and "<strong>G9</strong>" not in plan

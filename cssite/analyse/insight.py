@@ -45,7 +45,7 @@ def suggestions(index: KpiIndex, review: Review) -> list[Suggestion]:
     out = []
     for mid in index.metrics_of(review.team):
         s = index.state(review.team, mid, at=review.period)
-        if s is None or s.latest.period != review.period:
+        if s is None or not s.latest.period.within(review.period):
             continue
         if s.status == MET and s.previous and s.previous.direction == "better":
             out.append(Suggestion("strengths", s))
@@ -86,13 +86,16 @@ class PlanEntry:
 
 
 def current_objectives(reviews: list[Review], team: str | None = None) -> list[tuple[Review, Objective]]:
-    """Each objective as its team's latest review states it: a later review with the same id supersedes."""
-    latest: dict[tuple[str, str], tuple[Review, Objective]] = {}
-    for r in sorted(reviews, key=lambda r: r.period):
-        if team is None or r.team == team:
-            for o in r.objectives:
-                latest[(r.team, o.id)] = (r, o)
-    return list(latest.values())
+    """The objectives each team's latest review states.
+
+    A review restates every objective that is still live, so one a later review
+    leaves out is closed (done or dropped), not forgotten and overdue.
+    """
+    latest: dict[str, Review] = {}
+    for r in reviews:
+        if (team is None or r.team == team) and (r.team not in latest or latest[r.team].period < r.period):
+            latest[r.team] = r
+    return [(r, o) for r in latest.values() for o in r.objectives]
 
 
 def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.date) -> list[PlanEntry]:

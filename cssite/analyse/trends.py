@@ -88,8 +88,8 @@ class KpiIndex:
     def state(self, team: str, metric_id: str, at: Period | None = None) -> KpiState | None:
         """The latest point (at or before `at`) with its target, status and changes."""
         pts = self.points(team, metric_id)
-        if at is not None:
-            pts = [p for p in pts if p.period <= at]
+        if at is not None:  # everything reported by the end of `at`: monthly values count inside their quarter
+            pts = [p for p in pts if p.period.end <= at.end]
         if not pts:
             return None
         metric = self.project.metrics[metric_id]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cssite.errors import BuildError
+from cssite.errors import BuildError, plural
 
 
 def _progress(message: str) -> None:
@@ -45,8 +45,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())
         progress(f"KPIs from {source}: {r.get('rows_read', 0):,} rows, {r.get('tickets', 0):,} {r.get('unit', 'tickets')}, "
                  f"{len(r.get('metrics', []))} metrics" + (f"; dropped {dropped}" if dropped else ""))
-    progress(f"loaded {len(project.reviews)} reviews, {len(project.kpis)} KPI values, "
-             f"{len(cfg.languages)} language{'s' if len(cfg.languages) > 1 else ''}")
+    progress(f"loaded {plural(len(project.reviews), 'review')}, {plural(len(project.kpis), 'KPI value')}, "
+             f"{plural(len(cfg.languages), 'language')}")
 
     index = KpiIndex(project)
     env = template_env(root)

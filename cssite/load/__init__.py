@@ -9,7 +9,7 @@ import pandas as pd
 from cssite.errors import Diagnostics
 from cssite.load.config import load_catalogue, load_config
 from cssite.load.guidance import load_guidance
-from cssite.load.kpis import check_duplicates, load_kpi_csvs
+from cssite.load.kpis import check_duplicates, check_granularity, load_kpi_csvs
 from cssite.load.reviews import load_reviews
 from cssite.model import Project
 
@@ -33,6 +33,7 @@ def load_project(root: Path) -> tuple[Project | None, Diagnostics]:
         if len(computed):
             kpis = pd.concat([kpis, computed], ignore_index=True)
     kpis = check_duplicates(kpis, diags, root)
+    check_granularity(kpis, diags, root)
     guidance = load_guidance(root, config, diags) if config else {}
     if config is None or diags.errors:
         return None, diags

@@ -148,6 +148,22 @@ def _number_hint(raw: str) -> str:
     return "use digits, a dot for decimals, and no units"
 
 
+def check_granularity(df: pd.DataFrame, diags: Diagnostics, root: Path) -> None:
+    """One team's metric is reported by quarter or by month, not both: a trend can't mix them."""
+    if not len(df):
+        return
+    kinds = df["period"].map(lambda p: p.kind)
+    for (team, metric), group in df.groupby([df["team"], df["metric"]], sort=True):
+        group_kinds = kinds[group.index]
+        if group_kinds.nunique() > 1:
+            minority = group[group_kinds == group_kinds.value_counts().index[-1]].iloc[0]
+            majority = group[group_kinds == group_kinds.value_counts().index[0]].iloc[0]
+            diags.error(root / minority["source"], int(minority["line"]),
+                        f"{metric} for {team} is given by {minority['period'].kind} here but by "
+                        f"{majority['period'].kind} at {majority['source']}:{int(majority['line'])}; "
+                        "use one granularity per team and metric")
+
+
 def check_duplicates(df: pd.DataFrame, diags: Diagnostics, root: Path) -> pd.DataFrame:
     """The same period × team × metric from two places is an error naming both."""
     key = df["period"].map(str) + "|" + df["team"] + "|" + df["metric"]

@@ -15,7 +15,8 @@ from cssite.analyse.targets import status as target_status
 from cssite.analyse.history import diff_reviews, previous_review
 from cssite.analyse.trends import Change, KpiIndex, KpiState
 from cssite.i18n import formats
-from cssite.i18n.messages import Messages
+from cssite.errors import InputError
+from cssite.i18n.messages import Messages, MissingMessage
 from cssite.model import Metric, Period, Project, Review, Text
 from cssite.render.charts import ChartSpec, y_axis
 from cssite.render.markdown import attr, escape_alt, escape_block, escape_inline, relative
@@ -212,9 +213,16 @@ class LanguageRenderer:
         if path in self.out.pages:  # ids are validated so this cannot happen; never overwrite silently
             raise AssertionError(f"two pages at {path}")
         c = Page(self, path)
-        tpl = self.env.get_template(template)
-        self.out.pages[path] = tpl.render(c=c, t=self.t, project=self.project, lang=self.lang,
-                                          QUADRANTS=QUADRANTS, STATUSES=STATUSES, **context)
+        try:
+            tpl = self.env.get_template(template)
+            self.out.pages[path] = tpl.render(c=c, t=self.t, project=self.project, lang=self.lang,
+                                              QUADRANTS=QUADRANTS, STATUSES=STATUSES, **context)
+        except (jinja2.TemplateError, MissingMessage) as exc:
+            where = _project_template_line(exc, Path(self.project.root) / "templates")
+            if where is None:
+                raise  # a default template is broken: a bug in cssite, not the user's doing
+            detail = exc.args[0] if isinstance(exc, MissingMessage) else str(exc)
+            raise InputError(f"{detail} (while rendering {path} in '{self.lang}')", *where) from None
 
     def latest_reviews(self) -> list[Review]:
         by_team: dict[str, Review] = {}
@@ -313,6 +321,23 @@ class LanguageRenderer:
             nav.append({t("nav.guidance"): guidance})
         nav.append({t("nav.reference"): reference})
         return nav
+
+
+def _project_template_line(exc: Exception, folder: Path) -> tuple[str, int] | None:
+    """(`templates/home.md.j2`, 12) when the error comes from one of the project's own templates."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        candidates = [(exc.filename, exc.lineno)]
+    else:  # Jinja rewrites tracebacks so that template frames carry the template's file and line
+        tb, candidates = exc.__traceback__, []
+        while tb is not None:
+            candidates.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+            tb = tb.tb_next
+    folder = folder.resolve()
+    for filename, line in reversed(candidates):
+        path = Path(filename)
+        if path.suffix == ".j2" and path.resolve().parent == folder:
+            return f"templates/{path.name}", line
+    return None
 
 
 def _guidance_key(name: str):
