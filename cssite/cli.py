@@ -66,7 +66,8 @@ def validate(project: Path, strict: bool) -> None:
 @project_option
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to publish the site [default: PROJECT/site].")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (validation and MkDocs).")
+@click.option("--strict", is_flag=True, help="Treat warnings in your files as errors. (MkDocs' own link and "
+                                            "anchor checks are always strict.)")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel worker processes [default: number of CPUs, at most 4].")
 def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) -> None:
@@ -77,7 +78,7 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) 
     """
     from cssite.commands.build import run_build
 
-    run_build(project, site_dir, strict, jobs)
+    run_build(project, site_dir, strict, jobs, commands=command_table())
 
 
 @cli.command()
@@ -123,6 +124,25 @@ def i18n_status(project: Path, fail_under: float | None) -> None:
 
     run_i18n_status(project, fail_under)
 
+
+
+def command_table() -> list[dict]:
+    """Every command's name, usage line and options, for the Reference pages."""
+    out = []
+    root = click.Context(cli, info_name="cssite")
+
+    def walk(group: click.Group, prefix: list[str]) -> None:
+        for name in group.list_commands(root):
+            cmd = group.get_command(root, name)
+            if isinstance(cmd, click.Group):
+                walk(cmd, prefix + [name])
+                continue
+            ctx = click.Context(cmd, info_name=" ".join(["cssite", *prefix, name]), parent=None)
+            out.append(dict(name=" ".join([*prefix, name]), usage=cmd.get_usage(ctx).removeprefix("Usage: "),
+                            options=[", ".join(p.opts) for p in cmd.params if isinstance(p, click.Option)]))
+
+    walk(cli, [])
+    return out
 
 
 def main() -> None:

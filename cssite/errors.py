@@ -49,9 +49,6 @@ class Diagnostics:
     def warning(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Diagnostic(self.relative(path), line, "warning", message))
 
-    def extend(self, other: "Diagnostics") -> None:
-        self.items.extend(other.items)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]

@@ -63,20 +63,10 @@ class Period:
         return f"{self.start.year}-{self.start.month:02d}"
 
     @property
-    def quarter(self) -> int:
-        return (self.start.month - 1) // 3 + 1
-
-    @property
     def end(self) -> dt.date:
         months = 3 if self.kind == "quarter" else 1
         y, m = divmod(self.start.month - 1 + months, 12)
         return dt.date(self.start.year + y, m + 1, 1) - dt.timedelta(days=1)
-
-    def shifted(self, steps: int) -> "Period":
-        """The period `steps` periods later (negative: earlier), of the same kind."""
-        months = (3 if self.kind == "quarter" else 1) * steps
-        y, m = divmod(self.start.month - 1 + months, 12)
-        return Period(dt.date(self.start.year + y, m + 1, 1), self.kind)
 
     def within(self, other: "Period") -> bool:
         """True when this period lies inside `other` (a month inside its quarter, or the same period)."""
@@ -154,11 +144,6 @@ class Review:
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
-
-    @property
-    def slug(self) -> str:
-        return f"{self.period.code}/{self.team}"
-
 
 @dataclass(frozen=True)
 class TicketSource:

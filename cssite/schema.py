@@ -49,7 +49,6 @@ class Field:
 class Schema:
     name: str
     fields: tuple[Field, ...]
-    allow_extra: bool = False
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -138,5 +137,3 @@ KPI_CSV = Schema("kpi_csv", (
     Field("ci_low", "number", example="83.1"),
     Field("ci_high", "number", example="89.2"),
 ))
-
-ALL_SCHEMAS = (CONFIG, TEAM, TICKET_SOURCE, ANALYSIS, REVIEW, ITEM, OBJECTIVE, METRIC, KPI_CSV)

@@ -117,3 +117,11 @@ def test_example_reviews_agree_with_their_data(example_site: Path):
     assert result.exit_code == 0, result.output
     assert " cites " not in result.stderr and "already meets" not in result.stderr, result.stderr
     assert "has no target" not in result.stderr, result.stderr
+
+
+def test_reference_lists_every_command_from_the_cli(example_site: Path):
+    html = read(example_site, "fr", "reference/commands/index.html")
+    for usage in ("cssite build [OPTIONS]", "cssite validate [OPTIONS]", "cssite diff [OPTIONS]",
+                  "cssite i18n status [OPTIONS]", "cssite kpi [OPTIONS] EXPORT.csv"):
+        assert usage in html, usage
+    assert "--fail-under" in html and "--rev" in html

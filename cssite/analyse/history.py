@@ -55,8 +55,17 @@ class ReviewDiff:
 
 def previous_review(reviews: list[Review], review: Review) -> Review | None:
     """The same team's review of the latest period before `review`'s, or None."""
-    earlier = [r for r in reviews if r.team == review.team and r.period < review.period]
-    return max(earlier, key=lambda r: r.period, default=None)
+    return previous_reviews(reviews).get(id(review))
+
+
+def previous_reviews(reviews: list[Review]) -> dict[int, Review | None]:
+    """{id(review): the same team's previous review} for every review, in one pass."""
+    out: dict[int, Review | None] = {}
+    last: dict[str, Review] = {}
+    for r in sorted(reviews, key=lambda r: r.period):
+        out[id(r)] = last.get(r.team)
+        last[r.team] = r
+    return out
 
 
 def diff_reviews(old: Review | None, new: Review, default_lang: str) -> ReviewDiff:

@@ -36,4 +36,7 @@ def progress(metric: Metric, start: float | None, current: float, target: float)
 
 
 def status_reached(metric: Metric, value: float, target: float) -> bool:
-    return value >= target if metric.better != "lower" else value <= target
+    """Is `value` on the good side of `target`? Never, for a metric with no better direction."""
+    if metric.better == "neither":
+        return False
+    return value >= target if metric.better == "higher" else value <= target

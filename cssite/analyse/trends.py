@@ -82,9 +82,6 @@ class KpiIndex:
         order = [t.id for t in self.project.config.teams] + ["all"]
         return [t for t in order if t in have]
 
-    def periods(self) -> list[Period]:
-        return sorted({p.period for pts in self.series.values() for p in pts})
-
     def state(self, team: str, metric_id: str, at: Period | None = None) -> KpiState | None:
         """The latest point (at or before `at`) with its target, status and changes."""
         pts = self.points(team, metric_id)
@@ -99,7 +96,7 @@ class KpiIndex:
         year = next((p for p in pts if p.period == latest.period.year_earlier()), None)
         return KpiState(
             team, metric, latest, target,
-            status(metric, latest.value, target, self.settings) if team != "all" or target is not None else None,
+            status(metric, latest.value, target, self.settings),
             self.change(metric, before, latest) if before else None,
             self.change(metric, year, latest) if year else None,
         )

@@ -21,8 +21,11 @@ def default_jobs() -> int:
 
 
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
-              today: dt.date | None = None, progress=_progress) -> Path:
-    """Build the whole site and publish it atomically; return the site folder."""
+              today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None) -> Path:
+    """Build the whole site and publish it atomically; return the site folder.
+
+    `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
+    """
     from cssite.analyse.trends import KpiIndex
     from cssite.gitinfo import last_changes
     from cssite.commands.checked import echo_diagnostics, load_checked
@@ -51,7 +54,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     index = KpiIndex(project)
     env = template_env(root)
     git = last_changes(root, [r.path for r in project.reviews])
-    rendered = [LanguageRenderer(project, index, lang, env, today, git).render() for lang in cfg.languages]
+    rendered = [LanguageRenderer(project, index, lang, env, today, git, commands).render() for lang in cfg.languages]
     progress(f"rendered {sum(len(r.pages) for r in rendered)} pages")
 
     cache = root / ".cssite-cache"
@@ -66,7 +69,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
             for path, spec in r.charts.items():
                 files[path] = chart_files[spec.key].read_bytes()
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
-            jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files, stage, strict))
+            jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files, stage))
         progress(f"building {len(jobs_list)} language{'s' if len(jobs_list) > 1 else ''} with MkDocs "
                  f"({min(jobs, len(jobs_list))} at a time)")
         results = build_languages(jobs_list, jobs)

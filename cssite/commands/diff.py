@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cssite.analyse.history import ReviewDiff, diff_reviews, diff_to_dict, previous_review
+from cssite.analyse.history import ReviewDiff, diff_reviews, diff_to_dict, previous_reviews
 from cssite.commands.checked import load_checked
 from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.gitinfo import files_at_revision
@@ -52,8 +52,9 @@ def compare_periods(project: Project, team: str | None, from_: str | None, to: s
     by_key = {(r.team, r.period): r for r in project.reviews}
     lang = project.config.default_language
     diffs = []
+    previous = previous_reviews(project.reviews)
     for new in _team_order(project, [r for r in reviews if r.period == to_p]):
-        old = by_key.get((new.team, from_p)) if from_p else previous_review(project.reviews, new)
+        old = by_key.get((new.team, from_p)) if from_p else previous[id(new)]
         diffs.append(diff_reviews(old, new, lang))
     return Comparison(diffs, lang, from_p, to_p)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
@@ -21,10 +22,14 @@ def number(value: float, lang: str, decimals: int = 1) -> str:
 
 def percent(value: float, lang: str, decimals: int = 1) -> str:
     """`value` is 0–100. fr `86,4 %`, et `86,4%`, zh `86.4%`."""
+    return format_percent(value / 100.0, format=_percent_pattern(lang, decimals), locale=lang)
+
+
+@lru_cache(maxsize=None)
+def _percent_pattern(lang: str, decimals: int) -> str:
     # Keep the locale's own pattern (fr puts a space before %, et does not); only widen its decimals.
     digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-    pattern = Locale.parse(lang).percent_formats[None].pattern.replace("#,##0", digits, 1)
-    return format_percent(value / 100.0, format=pattern, locale=lang)
+    return Locale.parse(lang).percent_formats[None].pattern.replace("#,##0", digits, 1)
 
 
 def signed(value: float, lang: str, decimals: int = 1) -> str:

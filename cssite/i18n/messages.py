@@ -36,6 +36,3 @@ class Messages:
         except KeyError:
             raise MissingMessage(f"message '{key}' is missing for language '{self.lang}'") from None
         return text.format(**values) if values else text
-
-    def has(self, key: str) -> bool:
-        return key in self.table

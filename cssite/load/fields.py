@@ -60,6 +60,7 @@ class Checker:
         self.path = path
         self.diags = diags
         self.default_lang = default_lang
+        self.rel = diags.relative(path)  # once per file: resolving paths per text value adds up
 
     def error(self, line: int, message: str) -> None:
         self.diags.error(self.path, line, message)
@@ -72,7 +73,7 @@ class Checker:
             return None
         out: dict = {"__lines__": data.lines}  # so cross-checks can point at the exact key
         for key in data:
-            if schema.field(str(key)) is None and not schema.allow_extra:
+            if schema.field(str(key)) is None:
                 known = ", ".join(f.name for f in schema.fields)
                 self.error(data.line_of(key), f"{label}unknown key '{key}' (expected one of: {known})")
         for f in schema.fields:
@@ -154,7 +155,7 @@ class Checker:
 
     def text(self, v, line: int, what: str) -> Text | None:
         """A string (default language) or {lang: string}."""
-        rel = self.diags.relative(self.path)
+        rel = self.rel
         if isinstance(v, (str, int, float)) and not isinstance(v, bool):
             s = str(v).strip()
             if not s:

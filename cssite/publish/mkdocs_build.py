@@ -50,7 +50,6 @@ class LanguageJob:
     lang: str
     config_file: str
     site_dir: str
-    strict: bool
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -120,7 +119,7 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
 
 
 def write_language(work: Path, root: Path, lang: str, languages, site_name: str, nav: list,
-                   files: dict[str, bytes], site_dir: Path, strict: bool) -> LanguageJob:
+                   files: dict[str, bytes], site_dir: Path) -> LanguageJob:
     """Lay out one language's MkDocs project under `work/lang/`."""
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
@@ -131,7 +130,7 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     cfg = language_config(root, lang, languages, site_name, nav, site_dir)
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
-    return LanguageJob(lang, str(config_file), str(site_dir / lang), strict)
+    return LanguageJob(lang, str(config_file), str(site_dir / lang))
 
 
 class _Collect(logging.Handler):

@@ -12,7 +12,7 @@ import jinja2
 
 from cssite.analyse import insight
 from cssite.analyse.targets import status as target_status
-from cssite.analyse.history import diff_reviews, previous_review
+from cssite.analyse.history import diff_reviews, previous_reviews
 from cssite.analyse.trends import Change, KpiIndex, KpiState
 from cssite.i18n import formats
 from cssite.errors import InputError
@@ -22,6 +22,7 @@ from cssite.render.charts import ChartSpec, y_axis
 from cssite.render.markdown import attr, escape_alt, escape_block, escape_inline, relative
 from cssite.schema import QUADRANTS, STATUSES
 
+REFERENCE_PAGES = ("index", "config", "reviews", "kpi-csv", "metrics", "commands")
 STATUS_ICONS = {"met": "✔", "near": "◐", "missed": "✘"}
 DIRECTION_ICONS = {"better": "▲", "worse": "▼", "flat": "▶", "neutral": "•"}
 GUIDANCE_ORDER = ("index.md", "swot.md", "indicators.md", "service-excellence.md", "why-service-fails.md",
@@ -126,6 +127,9 @@ class Page:
     def period(self, p: Period) -> str:
         return formats.period(p, self.lang)
 
+    def long_date(self, d: dt.date) -> str:
+        return formats.date(d, self.lang)
+
     def date(self, d: dt.date | None) -> str:
         return "—" if d is None else formats.short_date(d, self.lang)
 
@@ -178,8 +182,9 @@ class LanguageRenderer:
     """Renders every page of the site in one language."""
 
     def __init__(self, project: Project, index: KpiIndex, lang: str, env: jinja2.Environment,
-                 today: dt.date, git_changes: dict | None = None) -> None:
+                 today: dt.date, git_changes: dict | None = None, commands: list[dict] | None = None) -> None:
         self.project, self.index, self.lang, self.env, self.today = project, index, lang, env, today
+        self.commands = commands or []  # the CLI's commands, for the Reference (the CLI passes them down)
         self.default = project.config.default_language
         self.t = Messages(lang)
         self.git = git_changes or {}
@@ -190,8 +195,9 @@ class LanguageRenderer:
         latest = self.latest_reviews()
         self.page("index.md", "home.md.j2", latest=latest, teams=p.config.teams)
         self.page("reviews/index.md", "reviews.md.j2", periods=self.reviews_by_period())
+        previous = previous_reviews(p.reviews)
         for r in p.reviews:
-            prev = previous_review(p.reviews, r)
+            prev = previous[id(r)]
             self.page(review_path(r), "review.md.j2", review=r, previous=prev, **self.review_facts(r, prev))
             self.page(changes_path(r), "changes.md.j2", review=r, previous=prev,
                       diff=diff_reviews(prev, r, self.default))
@@ -259,7 +265,7 @@ class LanguageRenderer:
         self.page(path, "metric.md.j2", metric=m, teams=teams)
 
     def chart_for(self, m: Metric, team: str, pts) -> ChartSpec:
-        target = m.target_for(team) if team != "all" else m.target
+        target = m.target_for(team)
         values = [p.value for p in pts]
         ticks = y_axis(values, target)
         fmt = lambda v: formats.kpi_value(v, m.unit, self.lang)  # noqa: E731
@@ -295,8 +301,8 @@ class LanguageRenderer:
     def reference_pages(self) -> None:
         from cssite.render.reference import reference_context
 
-        ctx = reference_context(self.project, self.t)
-        for name in ("index", "config", "reviews", "kpi-csv", "metrics", "commands"):
+        ctx = reference_context(self.project, self.t, self.commands)
+        for name in REFERENCE_PAGES:
             self.page(f"reference/{name}.md", f"reference-{name}.md.j2", **ctx)
 
     # --- navigation ------------------------------------------------------------
@@ -314,7 +320,7 @@ class LanguageRenderer:
             {c.plain(team.name): team_path(team.id)} for team in p.config.teams]
         guidance = [f"guidance/{name}" for name in sorted(
             (k[len("guidance/"):] for k in self.out.pages if k.startswith("guidance/")), key=_guidance_key)]
-        reference = [f"reference/{n}.md" for n in ("index", "config", "reviews", "kpi-csv", "metrics", "commands")]
+        reference = [f"reference/{n}.md" for n in REFERENCE_PAGES]
         nav = [{t("nav.home"): "index.md"}, {t("nav.reviews"): reviews}, {t("nav.metrics"): metrics},
                {t("nav.teams"): teams}]
         if guidance:

@@ -48,40 +48,13 @@ def example_csv(schema: Schema) -> str:
     return ",".join(f.name for f in cols) + "\n" + ",".join(f.example for f in cols)
 
 
-def commands(t) -> list[dict]:
-    """Every CLI command with its usage line and options, read from the Click objects.
-
-    The one place render looks up at the CLI: the Reference documents the commands as they are.
-    """
-    import click
-
-    from cssite.cli import cli
-
-    out = []
-    ctx = click.Context(cli, info_name="cssite")
-
-    def walk(group, prefix):
-        for name in group.list_commands(ctx):
-            cmd = group.get_command(ctx, name)
-            if isinstance(cmd, click.Group):
-                walk(cmd, prefix + [name])
-                continue
-            sub = click.Context(cmd, info_name=" ".join(prefix + [name]), parent=ctx)
-            opts = [", ".join(p.opts) for p in cmd.params if isinstance(p, click.Option)]
-            full = "_".join(prefix[1:] + [name])
-            out.append(dict(name=" ".join(prefix[1:] + [name]), usage=cmd.get_usage(sub).replace("Usage: ", ""),
-                            options=opts, doc=t(f"ref.cmd.{full}")))
-
-    walk(cli, ["cssite"])
-    return out
-
-
-def reference_context(project: Project, t) -> dict:
+def reference_context(project: Project, t, commands: list[dict]) -> dict:
+    """What the reference templates show. `commands` come from the CLI ({name, usage, options})."""
     return dict(
         schemas=dict(config=CONFIG, team=TEAM, tickets=TICKET_SOURCE, analysis=ANALYSIS, review=REVIEW,
                      item=ITEM, objective=OBJECTIVE, metric=METRIC, kpi_csv=KPI_CSV),
         field_rows=lambda s: field_rows(s, t),
         example_yaml=example_yaml, example_csv=example_csv,
-        commands=commands(t),
+        commands=[{**c, "doc": t("ref.cmd." + c["name"].replace(" ", "_"))} for c in commands],
         catalogue=list(project.metrics.values()),
     )
