@@ -93,3 +93,13 @@ def test_broken_project_template_is_a_located_error(project: Path, template: str
     assert result.exit_code == 1
     assert message in result.stderr, result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_navigation_lists_only_metrics_in_use(project: Path):
+    assert run("build", "--project", project).exit_code == 0
+    csat = (project / "site/en/metrics/csat/index.html").read_text()
+    assert 'href="../first_response_time/"' in csat  # cited by a review and reported
+    assert 'href="../aht/"' not in csat               # in the catalogue only
+    assert (project / "site/en/metrics/aht/index.html").exists()
+    assert 'href="../aht/"' in (project / "site/en/metrics/index.html").read_text() or \
+        'href="aht/"' in (project / "site/en/metrics/index.html").read_text()

@@ -96,7 +96,7 @@ def base_site_url(root: Path) -> str | None:
 
 
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
-                    site_dir: Path) -> dict:
+                    site_dir: Path, not_in_nav: list[str] = ()) -> dict:
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
     site_url = base_site_url(root)
     return {
@@ -109,6 +109,7 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         **({"site_url": site_url.rstrip("/") + f"/{lang}/"} if site_url else {}),
         "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir)},
         "nav": nav,
+        "not_in_nav": "\n".join(f"/{page}" for page in not_in_nav),
         "extra_css": ["assets/cssite.css"],
         "plugins": [{"search": SEARCH.get(lang, {"lang": ["en"]})}],
         "extra": {
@@ -119,7 +120,7 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
 
 
 def write_language(work: Path, root: Path, lang: str, languages, site_name: str, nav: list,
-                   files: dict[str, bytes], site_dir: Path) -> LanguageJob:
+                   files: dict[str, bytes], site_dir: Path, not_in_nav: list[str] = ()) -> LanguageJob:
     """Lay out one language's MkDocs project under `work/lang/`."""
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
@@ -127,7 +128,7 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     if lang in STEMMED_SEARCH:
         assets[SEARCH_WORKER] = search_worker_file()
     sync_docs(folder / "docs", {**files, **assets})
-    cfg = language_config(root, lang, languages, site_name, nav, site_dir)
+    cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav)
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
     return LanguageJob(lang, str(config_file), str(site_dir / lang))

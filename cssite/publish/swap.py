@@ -58,6 +58,25 @@ def staged_site(site_dir: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
+def not_found_page(texts: list[tuple[str, str, str]]) -> str:
+    """site/404.html for hosts that serve one: (lang, title, text) in every language, no links.
+
+    Without a site_url nothing knows where the site will be served from, so a
+    link (or Material's own per-language 404 page) would point nowhere.
+    """
+    import html
+
+    body = "\n".join(f'<section lang="{lang}"><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></section>'
+                     for lang, title, text in texts)
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>404</title>
+<style>body{{font-family:sans-serif;max-width:40rem;margin:4rem auto;color:#333}}h1{{font-size:1.3rem}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+
 def redirect_page(default_lang: str) -> str:
     """site/index.html: send the reader to the default language."""
     return f"""<!doctype html>

@@ -16,6 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+# Part of every chart's cache key: bump it whenever draw() changes, or cached drawings go stale.
+DRAWING_VERSION = 2
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     x_labels: tuple[str, ...]
@@ -28,7 +32,7 @@ class ChartSpec:
 
     @property
     def key(self) -> str:
-        blob = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False).encode()
+        blob = json.dumps([DRAWING_VERSION, asdict(self)], sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:20]
 
 
@@ -87,6 +91,10 @@ def draw(spec: ChartSpec) -> bytes:
         ax.annotate(spec.target_label, (1.0, spec.target), xycoords=("axes fraction", "data"),
                     textcoords="offset points", xytext=(-4, 4), ha="right", fontsize=8, color="#c62828")
     ax.set_xticks(xs, spec.x_labels)
+    if sum(len(label) for label in spec.x_labels) > 8 * len(spec.x_labels):  # "3-й кв. 2026 г." would collide
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     ax.set_yticks(spec.y_ticks, spec.y_tick_labels)
     ax.set_ylim(spec.y_ticks[0], spec.y_ticks[-1])
     ax.set_xlim(-0.5, len(xs) - 0.5)
@@ -124,4 +132,7 @@ def render_all(specs: list[ChartSpec], cache_dir: Path, jobs: int, progress=None
         else:
             for item in todo:
                 _draw_to(item)
+    for old in cache_dir.glob("*.svg"):  # drawings no page uses any more: keep the cache the size of the site
+        if old.stem not in unique:
+            old.unlink()
     return paths

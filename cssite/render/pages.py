@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from dataclasses import dataclass, field
 from importlib import resources
@@ -49,6 +50,7 @@ class RenderedLanguage:
     charts: dict[str, ChartSpec] = field(default_factory=dict)  # path under docs/ → spec
     chart_uses: int = 0  # charts shown on pages; identical ones share a file
     nav: list = field(default_factory=list)
+    not_in_nav: list[str] = field(default_factory=list)  # pages reachable by links only
 
 
 class Page:
@@ -93,6 +95,14 @@ class Page:
             return self.t("team.all")
         team = self.r.project.config.team(team_id)
         return self.text(team.name) if team else escape_inline(team_id)
+
+    def title(self, *parts: str) -> str:
+        """A front-matter `title:` value (the browser tab's title): plain text, quoted for YAML."""
+        return json.dumps(" · ".join(parts), ensure_ascii=False)
+
+    def team_plain(self, team_id: str) -> str:
+        team = self.r.project.config.team(team_id)
+        return self.plain(team.name) if team else team_id
 
     def metric_name(self, metric_id: str) -> str:
         return self.text(self.r.project.metrics[metric_id].name)
@@ -314,8 +324,14 @@ class LanguageRenderer:
             reviews.append({formats.period(period, self.lang): [
                 {c.plain(p.config.team(r.team).name): review_path(r)} for r in rs
             ] + [{t("nav.changes", team=c.plain(p.config.team(r.team).name)): changes_path(r)} for r in rs]})
+        # The navigation lists metrics a team reports or a review cites; the rest of the catalogue
+        # stays one click away on the metrics page, so a small project's menu isn't twenty empty pages.
+        used = {m for r in p.reviews for i in r.items for m in i.metrics} | {o.metric for r in p.reviews
+                                                                              for o in r.objectives if o.metric}
+        shown = [m for m in p.metrics.values() if m.id in used or self.index.teams_of(m.id)]
+        self.out.not_in_nav = [f"metrics/{m.id}.md" for m in p.metrics.values() if m not in shown]
         metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
-            {c.plain(m.name): f"metrics/{m.id}.md"} for m in p.metrics.values()]
+            {c.plain(m.name): f"metrics/{m.id}.md"} for m in shown]
         teams = [{t("nav.all_teams"): "teams/index.md"}] + [
             {c.plain(team.name): team_path(team.id)} for team in p.config.teams]
         guidance = [f"guidance/{name}" for name in sorted(
