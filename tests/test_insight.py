@@ -148,3 +148,17 @@ def test_action_plan_lists_overdue_objectives_first(project: Path):
     plan = (project / "site/en/teams/support-emea/index.html").read_text()
     assert plan.index("<strong>G1</strong>") < plan.index("<strong>G0</strong>")
     assert "overdue" in plan and "<strong>G9</strong>" not in plan
+
+
+def test_suggestions_need_a_significant_improvement(project: Path):
+    from cssite.analyse.insight import suggestions
+    from cssite.analyse.trends import KpiIndex
+
+    write(project, "content/metrics/kpis.csv", "period,team,metric,value,n,ci_low,ci_high\n"
+          "2026-Q2,support-emea,csat,86,200,80.5,90.1\n2026-Q3,support-emea,csat,87,200,81.6,91.0\n"  # noise
+          "2026-Q2,support-emea,sla_compliance,91,900,,\n2026-Q3,support-emea,sla_compliance,97,900,,\n"
+          "2025-Q3,support-emea,fcr,80,500,,\n2026-Q3,support-emea,fcr,60,500,,\n")
+    loaded, diags = load_project(project)
+    assert loaded is not None, diags.items
+    found = {(s.quadrant, s.state.metric.id) for s in suggestions(KpiIndex(loaded), loaded.reviews[0])}
+    assert found == {("strengths", "sla_compliance"), ("weaknesses", "fcr"), ("threats", "fcr")}

@@ -47,7 +47,7 @@ def suggestions(index: KpiIndex, review: Review) -> list[Suggestion]:
         s = index.state(review.team, mid, at=review.period)
         if s is None or not s.latest.period.within(review.period):
             continue
-        if s.status == MET and s.previous and s.previous.direction == "better":
+        if s.status == MET and s.previous and s.previous.significant and s.previous.direction == "better":
             out.append(Suggestion("strengths", s))
         elif s.status == MISSED:
             out.append(Suggestion("weaknesses", s))
