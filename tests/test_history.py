@@ -289,3 +289,14 @@ def test_files_at_revision_before_the_first_commit(git_env, tmp_path):
     git(tmp_path, "init", "-q", ".")
     with pytest.raises(InputError, match="has no commits yet"):
         files_at_revision(tmp_path, "HEAD")
+
+
+def test_rating_and_cited_metrics_changes_are_reported():
+    from dataclasses import replace
+
+    old_item = replace(item("W1", "weaknesses", "Queues at lunchtime"), rating=1, metrics=("asa",))
+    new_item = replace(old_item, rating=3, metrics=("asa", "abandonment_rate"))
+    d = diff_reviews(review("2026-Q2", [old_item]), review("2026-Q3", [new_item]), "en")
+    assert kinds(d) == [("rerated", "W1"), ("relinked", "W1")]
+    same_metrics_other_order = replace(new_item, metrics=("abandonment_rate", "asa"))
+    assert kinds(diff_reviews(review("2026-Q2", [new_item]), review("2026-Q3", [same_metrics_other_order]), "en")) == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from cssite.model import Item, Objective, Review, Text
 from cssite.schema import QUADRANTS
 
-_ITEM_KINDS = ("renamed", "added", "removed", "moved", "reworded", "reweighted")
+_ITEM_KINDS = ("renamed", "added", "removed", "moved", "reworded", "reweighted", "rerated", "relinked")
 _OBJECTIVE_KINDS = ("added", "removed", "status", "reworded")
 
 
@@ -22,7 +22,7 @@ _OBJECTIVE_KINDS = ("added", "removed", "status", "reworded")
 class ItemChange:
     """One change to one SWOT item. `item_id` is the new id (the old one for "removed")."""
 
-    kind: str  # "added" | "removed" | "reworded" | "moved" | "reweighted" | "renamed"
+    kind: str  # "added" | "removed" | "reworded" | "moved" | "reweighted" | "rerated" | "relinked" | "renamed"
     item_id: str
     old: Item | None
     new: Item | None
@@ -110,6 +110,10 @@ def _item_changes(old_items, new_items, lang: str) -> tuple[ItemChange, ...]:
             changes.append(ItemChange("reworded", n.id, o, n))
         if o.weight != n.weight:
             changes.append(ItemChange("reweighted", n.id, o, n))
+        if o.rating != n.rating:
+            changes.append(ItemChange("rerated", n.id, o, n))
+        if set(o.metrics) != set(n.metrics):  # the evidence the item cites
+            changes.append(ItemChange("relinked", n.id, o, n))
 
     def order(c: ItemChange):
         item = c.new or c.old

@@ -163,6 +163,10 @@ def _item_line(x: dict) -> str:
         return f"  > {i} moved: {old['quadrant']} → {new['quadrant']}"
     if kind == "reweighted":
         return f"  ^ {i} reweighted: {_weight(old['weight'])} → {_weight(new['weight'])}"
+    if kind == "rerated":
+        return f"  ^ {i} rerated: {_weight(old['rating'])} → {_weight(new['rating'])}"
+    if kind == "relinked":
+        return f"  # {i} metrics: [{', '.join(old['metrics'])}] → [{', '.join(new['metrics'])}]"
     if kind == "renamed":
         return f"  = {i} renamed from {old['id']}"
     raise AssertionError(f"unknown item change {kind}")

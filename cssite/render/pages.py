@@ -96,6 +96,17 @@ class Page:
         team = self.r.project.config.team(team_id)
         return self.text(team.name) if team else escape_inline(team_id)
 
+    def item_change_detail(self, kind: str, item) -> str:
+        """What a re-weighting, re-rating or relinking changed, shown after the item's text."""
+        if kind == "reweighted":
+            return f' <small class="cs-weight">{self.t("review.weight", weight=item.weight or "—")}</small>'
+        if kind == "rerated":
+            return f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or "—")}</small>'
+        if kind == "relinked":
+            names = ", ".join(self.metric_name(m) for m in item.metrics) or "—"
+            return f" ({names})"
+        return ""
+
     def title(self, *parts: str) -> str:
         """A front-matter `title:` value (the browser tab's title): plain text, quoted for YAML."""
         return json.dumps(" · ".join(parts), ensure_ascii=False)
