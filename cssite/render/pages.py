@@ -138,13 +138,6 @@ class Page:
     def score_change(self, v: float) -> str:
         return formats.signed(v, self.lang, 2)
 
-    def point_status(self, metric: Metric, value: float, target: float | None) -> str | None:
-        return target_status(metric, value, target, self.r.project.config.analysis)
-
-    def open_objectives(self, team_id: str) -> int:
-        return sum(1 for _, o in insight.current_objectives(self.r.project.reviews, team_id)
-                   if o.status in insight.OPEN_STATUSES)
-
     def period(self, p: Period) -> str:
         return formats.period(p, self.lang)
 
@@ -214,7 +207,8 @@ class LanguageRenderer:
     def render(self) -> RenderedLanguage:
         p = self.project
         latest = self.latest_reviews()
-        self.page("index.md", "home.md.j2", latest=latest, teams=p.config.teams)
+        kpis = {t.id: [self.index.state(t.id, m) for m in self.index.metrics_of(t.id)] for t in p.config.teams}
+        self.page("index.md", "home.md.j2", latest=latest, teams=p.config.teams, kpis=kpis)
         self.page("reviews/index.md", "reviews.md.j2", periods=self.reviews_by_period())
         previous = previous_reviews(p.reviews)
         for r in p.reviews:
@@ -225,7 +219,11 @@ class LanguageRenderer:
         self.page("metrics/index.md", "metrics.md.j2", metrics=list(p.metrics.values()))
         for m in p.metrics.values():
             self.metric_page(m)
-        self.page("teams/index.md", "teams.md.j2", teams=p.config.teams)
+        current = insight.current_objectives(p.reviews)
+        rows = [(team, sum(1 for r in p.reviews if r.team == team.id),
+                 sum(1 for r, o in current if r.team == team.id and o.status in insight.OPEN_STATUSES))
+                for team in p.config.teams]
+        self.page("teams/index.md", "teams.md.j2", rows=rows)
         for team in p.config.teams:
             self.page(team_path(team.id), "team.md.j2", team=team,
                       plan=insight.action_plan(self.index, p.reviews, team.id, self.today),
@@ -281,7 +279,9 @@ class LanguageRenderer:
             chart = self.chart_for(m, team, pts)
             self.out.charts[f"assets/charts/{chart.key}.svg"] = chart
             self.out.chart_uses += 1
-            teams.append(dict(id=team, points=pts, state=self.index.state(team, m.id), chart=chart,
+            target = m.target_for(team)
+            rows = [(pt, target_status(m, pt.value, target, self.project.config.analysis)) for pt in reversed(pts)]
+            teams.append(dict(id=team, points=pts, rows=rows, target=target, chart=chart,
                               alt=self.chart_alt(m, team, pts)))
         self.page(path, "metric.md.j2", metric=m, teams=teams)
 
