@@ -20,7 +20,8 @@ from cssite.kpi.presets import Preset, load_preset, with_mapping
 from cssite.kpi.quality import FileReport, QualityReport
 from cssite.kpi.read import read_export
 from cssite.kpi.tickets import Scope, build_tickets
-from cssite.schema import MONTH_RE, QUARTER_RE, SLUG_RE
+from cssite.model import Period
+from cssite.schema import SLUG_RE
 
 __all__ = ["KpiOptions", "KpiResult", "KpiRow", "ExportError", "METRICS", "compute_kpis", "resolve_preset"]
 
@@ -54,7 +55,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
     """
     if options.granularity not in ("quarter", "month"):
         raise OptionError(f"granularity must be quarter or month, not '{options.granularity}'")
-    if options.period and not (QUARTER_RE.match(options.period) or MONTH_RE.match(options.period)):
+    if options.period and Period.parse(options.period) is None:
         raise OptionError(f"period '{options.period}' must be YYYY-Qn (2026-Q3) or YYYY-MM (2026-07)")
     for value, team in options.team_map.items():
         ok = team in known_teams if known_teams is not None else bool(SLUG_RE.match(team))
@@ -82,7 +83,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
                               "period these rows belong to, or --map created_at=COLUMN", p)
 
     granularity = options.granularity
-    if options.period and MONTH_RE.match(options.period):
+    if options.period and Period.parse(options.period).kind == "month":
         granularity = "month"  # a month's rows cannot come from quarters
     scope = Scope(dict(options.team_map), known_teams, granularity, options.period)
     tickets = build_tickets(raws, preset, scope, report)
@@ -105,10 +106,8 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
 
 def _within(code: str, period: str) -> bool:
     """Whether period `code` (a quarter or a month) lies within `period`."""
-    if code == period:
-        return True
-    m, q = MONTH_RE.match(code), QUARTER_RE.match(period)
-    return bool(m and q and m[1] == q[1] and (int(m[2]) - 1) // 3 + 1 == int(q[2]))
+    inner, outer = Period.parse(code), Period.parse(period)
+    return inner is not None and outer is not None and inner.within(outer)
 
 
 def resolve_preset(options: KpiOptions, base: Path | None = None) -> Preset:

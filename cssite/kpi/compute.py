@@ -20,7 +20,7 @@ METRICS = (
     "backlog",
 )
 Z95 = 1.959963984540054
-_DECIMALS = {"ticket_volume": 0, "unreplied": 0, "backlog": 0, "ces": 2}  # the rest: 1
+DECIMALS = {"ticket_volume": 0, "unreplied": 0, "backlog": 0, "ces": 2}  # the rest: 1
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def compute_metrics(t: Tickets) -> tuple[list[KpiRow], dict[str, str]]:
                 value, n, lo, hi = (None if a is None else a[p, ti] for a in stats[m])
                 if not n or np.isnan(value):
                     continue
-                d = _DECIMALS.get(m, 1)
+                d = DECIMALS.get(m, 1)
                 rows.append(KpiRow(code, team, m, _round(value, d), int(n),
                                    None if lo is None else _round(lo, 1), None if hi is None else _round(hi, 1)))
     present = {r.metric for r in rows}

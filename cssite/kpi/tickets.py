@@ -254,8 +254,8 @@ def _period_keys(secs: np.ndarray, granularity: str, keep: np.ndarray) -> np.nda
 def _period_code(key: int, granularity: str) -> str:
     key = int(key)
     if granularity == "quarter":
-        return f"{1970 + key // 4}-Q{key % 4 + 1}"
-    return f"{1970 + key // 12}-{key % 12 + 1:02d}"
+        return f"{1970 + key // 4:04d}-Q{key % 4 + 1}"
+    return f"{1970 + key // 12:04d}-{key % 12 + 1:02d}"
 
 
 def _teams(col: Column | None, scope: Scope, keep: np.ndarray, report: QualityReport) -> tuple[list[str], np.ndarray]:

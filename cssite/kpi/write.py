@@ -6,18 +6,19 @@ import csv
 import io
 import json
 
-from cssite.kpi.compute import KpiRow
+from cssite.kpi.compute import DECIMALS, KpiRow
+from cssite.schema import KPI_CSV
 
-COLUMNS = ["period", "team", "metric", "value", "n", "ci_low", "ci_high"]
-_COUNTS = {"ticket_volume", "unreplied", "backlog"}
+COLUMNS = [f.name for f in KPI_CSV.fields]
 
 
 def _num(x: float | None, metric: str, is_ci: bool = False) -> str:
     if x is None:
         return ""
-    if metric in _COUNTS:
+    decimals = DECIMALS.get(metric, 1)
+    if decimals == 0:
         return str(int(x))
-    return f"{x:.{2 if metric == 'ces' and not is_ci else 1}f}"
+    return f"{x:.{1 if is_ci else decimals}f}"
 
 
 def to_csv(rows: list[KpiRow]) -> str:
@@ -32,6 +33,6 @@ def to_csv(rows: list[KpiRow]) -> str:
 
 def to_json(rows: list[KpiRow]) -> str:
     data = [{"period": r.period, "team": r.team, "metric": r.metric,
-             "value": int(r.value) if r.metric in _COUNTS else r.value, "n": r.n,
+             "value": int(r.value) if DECIMALS.get(r.metric, 1) == 0 else r.value, "n": r.n,
              "ci_low": r.ci_low, "ci_high": r.ci_high} for r in rows]
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
