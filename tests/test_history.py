@@ -223,7 +223,13 @@ def test_last_changes_outside_git_is_empty(tmp_path, monkeypatch):
     assert last_changes(tmp_path, ["content/reviews/a.yml"]) == {}
 
 
-def test_last_changes_without_git_is_empty(tmp_path, monkeypatch):
+@needs_git
+def test_last_changes_without_git_is_empty(git_env, tmp_path, monkeypatch):
+    # A real repository with a commit, so only the missing git program can explain an empty answer.
+    git(tmp_path, "init", "-q", ".")
+    write(tmp_path / "content/reviews/a.yml", "a: 1\n")
+    commit(tmp_path, "first")
+    assert last_changes(tmp_path, ["content/reviews/a.yml"])  # found while git is on PATH
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert last_changes(tmp_path, ["content/reviews/a.yml"]) == {}
 
