@@ -9,7 +9,7 @@ validator accepts. Field descriptions are message-catalogue keys
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SUPPORTED_LANGUAGES = ("en", "fr", "ru", "et", "zh")
 QUADRANTS = ("strengths", "weaknesses", "opportunities", "threats")

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from cssite.model import Project, Text
 
-
 BUILTIN_PREFIX = "cssite/data/"
 
 

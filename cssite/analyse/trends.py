@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from cssite.analyse.targets import status
 from cssite.model import AnalysisSettings, Metric, Period, Project
 

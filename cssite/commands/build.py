@@ -27,12 +27,20 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
     """
     from cssite.analyse.trends import KpiIndex
-    from cssite.gitinfo import last_changes
     from cssite.commands.checked import echo_diagnostics, load_checked
-    from cssite.publish.mkdocs_build import build_languages, write_language
+    from cssite.gitinfo import last_changes
     from cssite.i18n.messages import Messages
-    from cssite.publish.mkdocs_build import base_site_url
-    from cssite.publish.swap import check_site_dir, not_found_page, redirect_page, staged_site
+    from cssite.publish.mkdocs_build import (
+        base_site_url,
+        build_languages,
+        write_language,
+    )
+    from cssite.publish.swap import (
+        check_site_dir,
+        not_found_page,
+        redirect_page,
+        staged_site,
+    )
     from cssite.render.charts import render_all
     from cssite.render.pages import LanguageRenderer, template_env
 

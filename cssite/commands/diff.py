@@ -9,7 +9,12 @@ from pathlib import Path
 
 import click
 
-from cssite.analyse.history import ReviewDiff, diff_reviews, diff_to_dict, previous_reviews
+from cssite.analyse.history import (
+    ReviewDiff,
+    diff_reviews,
+    diff_to_dict,
+    previous_reviews,
+)
 from cssite.commands.checked import load_checked
 from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.gitinfo import files_at_revision

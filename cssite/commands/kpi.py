@@ -84,7 +84,10 @@ def run_kpi(exports: list[Path], preset: str, mapping: dict[str, str], team_map:
             granularity: str = "quarter", period: str | None = None, encoding: str | None = None,
             output: Path | None = None, fmt: str = "csv", report: Path | None = None) -> None:
     """Compute, print warnings and the quality summary to stderr, and write the KPIs."""
-    from cssite.kpi import KpiOptions, compute_kpis  # pyarrow and numpy load only when needed
+    from cssite.kpi import (  # pyarrow and numpy load only when needed
+        KpiOptions,
+        compute_kpis,
+    )
     from cssite.kpi.write import to_csv, to_json
 
     for p in exports:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cssite.errors import Diagnostics, InputError, OptionError
+from cssite.errors import Diagnostics, OptionError
 from cssite.kpi.compute import METRICS, KpiRow, compute_metrics
 from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import Preset, load_preset, with_mapping
@@ -50,7 +50,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
 
     Several files are pooled (a year split in two files gives one median, not two).
     Warnings go to `diags` under the export's path; a file that cannot be used raises
-    ExportError, a bad option InputError. `known_teams` are the project's team ids
+    ExportError, a bad option OptionError. `known_teams` are the project's team ids
     (None outside a project: then any team value that is already a slug is a team id).
     """
     if options.granularity not in ("quarter", "month"):
@@ -111,5 +111,5 @@ def _within(code: str, period: str) -> bool:
 
 
 def resolve_preset(options: KpiOptions, base: Path | None = None) -> Preset:
-    """The preset `options` name, with its --map overrides (raises InputError if it cannot be used)."""
+    """The preset `options` name, with its --map overrides (raises OptionError if it cannot be used)."""
     return with_mapping(load_preset(options.preset, base), options.mapping)

@@ -85,7 +85,7 @@ def absent_metrics(t: Tickets) -> dict[str, str]:
 def compute_metrics(t: Tickets) -> tuple[list[KpiRow], dict[str, str]]:
     """All KPI rows of `t`, and the metrics left out with why."""
     absent = absent_metrics(t)
-    P, T = len(t.periods), len(t.teams)
+    P = len(t.periods)
     if len(t) == 0 or P == 0:
         return [], {m: absent.get(m, "no tickets") for m in METRICS}
     stats = _stats(t, absent)

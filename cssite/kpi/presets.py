@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from cssite.errors import Diagnostics, InputError, OptionError
+from cssite.errors import Diagnostics, OptionError
 from cssite.kpi.errors import ExportError
 from cssite.yamlio import LineDict, LineList, load_yaml
 

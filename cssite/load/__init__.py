@@ -27,7 +27,9 @@ def load_project(root: Path) -> tuple[Project | None, Diagnostics]:
     kpis = load_kpi_csvs(root, config, metrics, diags)
     reports: dict[str, dict] = {}
     if config is not None and config.tickets:
-        from cssite.load.exports import kpis_from_exports  # the KPI engine (pyarrow) loads only when needed
+        from cssite.load.exports import (
+            kpis_from_exports,  # the KPI engine (pyarrow) loads only when needed
+        )
 
         computed = kpis_from_exports(root, config, metrics, diags, reports)
         if len(computed):

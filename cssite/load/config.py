@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cssite.errors import Diagnostics
 from cssite.load.fields import Checker
-from cssite.model import AnalysisSettings, Config, Metric, Team, Text, TicketSource
-from cssite.schema import CONFIG, METRIC, METRIC_ID_RE, Field
+from cssite.model import AnalysisSettings, Config, Metric, Team, TicketSource
+from cssite.schema import CONFIG, METRIC, METRIC_ID_RE
 from cssite.yamlio import LineDict, load_yaml
 
 CONFIG_FILE = Path("config") / "cssite.yml"

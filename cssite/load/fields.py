@@ -8,7 +8,14 @@ from pathlib import Path
 
 from cssite.errors import Diagnostics
 from cssite.model import Period, Text
-from cssite.schema import ITEM_ID_RE, METRIC_ID_RE, SLUG_RE, SUPPORTED_LANGUAGES, Field, Schema
+from cssite.schema import (
+    ITEM_ID_RE,
+    METRIC_ID_RE,
+    SLUG_RE,
+    SUPPORTED_LANGUAGES,
+    Field,
+    Schema,
+)
 from cssite.yamlio import LineDict, LineList
 
 _KIND_WORDS = {

@@ -146,11 +146,10 @@ class _Collect(logging.Handler):
 def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     """Build one language. Returns (lang, ok, warnings and errors)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import jieba  # Material's search splits Chinese with it; its start-up chatter is not the user's business
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
-
-    import jieba  # Material's search splits Chinese with it; its start-up chatter is not the user's business
 
     jieba.setLogLevel(logging.WARNING)
     handler = _Collect()

@@ -59,9 +59,8 @@ def _setup_fonts() -> None:
     import matplotlib
 
     matplotlib.use("svg")
-    from matplotlib import font_manager
-
     import noto_cjk_sans_otc
+    from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
     matplotlib.rcParams.update({

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import posixpath
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -12,15 +11,21 @@ from pathlib import Path
 import jinja2
 
 from cssite.analyse import insight
-from cssite.analyse.targets import status as target_status
 from cssite.analyse.history import diff_reviews, previous_reviews
+from cssite.analyse.targets import status as target_status
 from cssite.analyse.trends import Change, KpiIndex, KpiState
-from cssite.i18n import formats
 from cssite.errors import InputError
+from cssite.i18n import formats
 from cssite.i18n.messages import Messages, MissingMessage
 from cssite.model import Metric, Period, Project, Review, Text
 from cssite.render.charts import ChartSpec, y_axis
-from cssite.render.markdown import attr, escape_alt, escape_block, escape_inline, relative
+from cssite.render.markdown import (
+    attr,
+    escape_alt,
+    escape_block,
+    escape_inline,
+    relative,
+)
 from cssite.schema import QUADRANTS, STATUSES
 
 REFERENCE_PAGES = ("index", "config", "reviews", "kpi-csv", "metrics", "commands")

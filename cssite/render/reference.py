@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from cssite.model import Project
-from cssite.schema import ANALYSIS, CONFIG, ITEM, KPI_CSV, METRIC, OBJECTIVE, REVIEW, TEAM, TICKET_SOURCE, Schema
+from cssite.schema import (
+    ANALYSIS,
+    CONFIG,
+    ITEM,
+    KPI_CSV,
+    METRIC,
+    OBJECTIVE,
+    REVIEW,
+    TEAM,
+    TICKET_SOURCE,
+    Schema,
+)
 
 
 def field_rows(schema: Schema, t) -> list[dict]:
