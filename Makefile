@@ -24,6 +24,7 @@ serve: site
 bench: $(STAMP)
 	$(BIN)/python bench/kpi_bench.py
 	$(BIN)/python bench/build_bench.py
+	$(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf site .cssite-cache build *.egg-info
