@@ -7,23 +7,7 @@ from pathlib import Path
 import click
 
 from cssite import __version__
-
-# Commands whose modules pull in pandas are imported only when they run (or show --help),
-# so `cssite validate --help` and friends start quickly.
-LAZY_COMMANDS = {"kpi": "cssite.commands.kpi:kpi"}
-
-
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in LAZY_COMMANDS:
-            import importlib
-
-            module, attr = LAZY_COMMANDS[name].split(":")
-            return getattr(importlib.import_module(module), attr)
-        return super().get_command(ctx, name)
+from cssite.commands.kpi import FIELDS_HELP
 
 project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -31,7 +15,7 @@ project_option = click.option(
 )
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cssite")
 def cli() -> None:
     """Turn customer-service SWOT reviews and KPIs into a multilingual handbook site.
@@ -79,6 +63,65 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) 
     from cssite.commands.build import run_build
 
     run_build(project, site_dir, strict, jobs, commands=command_table())
+
+
+@cli.command("kpi", context_settings={"max_content_width": 100})
+@click.argument("exports", nargs=-1, required=True, metavar="EXPORT.csv [EXPORT2.csv …]",
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--preset", required=True, metavar="NAME|FILE",
+              help="Column mapping and value conventions: zendesk, freshdesk, jsm, servicenow or survey, "
+                   "or the path of your own preset .yml (copy a built-in one: they are in cssite/data/presets/ "
+                   "inside the installed package).")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help=f"Read FIELD from COLUMN instead of the preset's column (repeatable; an empty COLUMN "
+                   f"ignores the field). Fields: {FIELDS_HELP}.")
+@click.option("--team-map", multiple=True, metavar="VALUE=TEAM",
+              help="Count tickets whose team column (e.g. Zendesk's Group) is VALUE as team TEAM "
+                   "(repeatable), e.g. --team-map \"EMEA Support=support-emea\". Values that are already "
+                   "team ids need no entry; other values are reported and counted in team 'all' only.")
+@click.option("--granularity", type=click.Choice(["quarter", "month"]), default="quarter", show_default=True,
+              help="Period of each row: a ticket belongs to the period it was created in.")
+@click.option("--period", metavar="PERIOD",
+              help="2026-Q3 or 2026-07. For a file without dates (a survey wave): the period of all its rows. "
+                   "For a dated file: output only PERIOD's rows (a month implies --granularity month).")
+@click.option("--encoding", metavar="ENC",
+              help="Read the files in this encoding (utf-8, cp1252, latin-1 …) [default: detect; a warning "
+                   "says when a file is not UTF-8].")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the KPIs to this file [default: standard output].")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: period,team,metric,value,n,ci_low,ci_high (the KPI CSV format); json: a list of "
+                   "objects with the same keys.")
+@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the data-quality report (rows read, dropped by reason, unmapped teams, "
+                   "unreadable values, metrics left out) to this JSON file.")
+def kpi(exports, preset, mapping, team_map, granularity, period, encoding, output, fmt, report) -> None:
+    """Compute service KPIs from ticket or survey exports.
+
+    Reads the exports (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon
+    or tab separated), keeps one row per ticket (the latest row of an event
+    log), drops impossible rows and counts them, and writes one row per period
+    × team × metric, plus the same for team 'all'. Metrics the export has no
+    column for are left out, not reported as zero. A data-quality summary goes
+    to standard error.
+
+    \b
+    Examples:
+      cssite kpi tickets.csv --preset zendesk \\
+          --team-map "EMEA Support=support-emea" -o content/metrics/tickets.csv
+      cssite kpi wave.csv --preset survey --map nps_score=Recommend --period 2026-Q3
+      cssite kpi incidents.csv --preset servicenow --granularity month --report quality.json
+    """
+    from cssite.commands.kpi import parse_pairs, run_kpi
+    from cssite.errors import OptionError
+
+    try:
+        run_kpi(list(exports), preset, parse_pairs(mapping, "--map", "FIELD=COLUMN"),
+                parse_pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
+                granularity, period, encoding, output, fmt, report)
+    except OptionError as exc:  # a bad option value is a usage error: exit 2, with the usage line
+        raise click.UsageError(exc.detail) from None
+
 
 
 @cli.command()
