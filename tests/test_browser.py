@@ -107,3 +107,9 @@ def test_russian_inflected_word_finds_its_page(page, base_url):
     assert all("/ru/" in h for h in hits)
     # Stemming works both ways: «лояльность» finds pages that say «лояльности».
     assert any("/ru/guidance/service-excellence/" in h for h in _search(page, base_url, "ru", "лояльность"))
+
+
+@pytest.mark.parametrize("lang", ["ru", "zh", "et"])
+def test_latin_abbreviations_are_found_in_every_language(page, base_url, lang):
+    hits = _search(page, base_url, lang, "NPS")
+    assert hits and f"/{lang}/metrics/nps/" in hits[0], hits

@@ -20,17 +20,22 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ru": "Русский", "e
 
 # Per-language search settings (see the README's "Search" notes): Russian needs a stemmer in the
 # pipeline, lunr has no Estonian (so: prefix search without an English stemmer), Chinese is split by jieba.
+# Words the pages write in Latin letters (NPS, CSAT, SLA, team and people's names) must be found in every
+# language too, so each non-Latin index is also an English one; lunr's trimmers would otherwise drop them.
+_PUNCTUATION = r"[\s\u200b\u3000\-.,;:!?()\[\]\"'«»„“”、。，．？！；：（）【】]+"
 SEARCH = {
     "en": {"lang": ["en"]},
     "fr": {"lang": ["fr"]},
-    "ru": {"lang": ["ru"], "pipeline": ["stemmer", "stopWordFilter", "trimmer"]},
-    "et": {"lang": ["en"], "pipeline": ["trimmer"]},
-    "zh": {"lang": ["zh"]},
+    "ru": {"lang": ["ru", "en"], "pipeline": ["stemmer", "stopWordFilter", "trimmer"]},
+    # No Estonian in lunr: no stemmer, and no trimmer either (the English one cuts õ, ä, ö, ü off word ends).
+    "et": {"lang": ["en"], "pipeline": [], "separator": _PUNCTUATION},
+    "zh": {"lang": ["zh", "en"], "separator": _PUNCTUATION},
 }
 
 
-# Languages whose search index is stemmed need cssite's query-stemming worker (data/assets/stemmed-search.js).
-STEMMED_SEARCH = {lang for lang, cfg in SEARCH.items() if "stemmer" in cfg.get("pipeline", ())}
+# cssite's query-stemming worker (data/assets/stemmed-search.js) wraps Material's search worker.
+# Every index here may stem (English is part of each), so every language gets the query-stemming worker.
+STEMMED_SEARCH = set(SEARCH)
 SEARCH_WORKER = "assets/javascripts/workers/cssite-search.js"
 
 
