@@ -200,3 +200,4 @@ class Project:
     kpis: pd.DataFrame  # KPI_COLUMNS; `period` holds Period objects
     guidance: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {file name: markdown}
     export_reports: dict[str, dict] = field(default_factory=dict)  # raw export path -> its data-quality report
+    builtin_metrics: dict[str, Metric] = field(default_factory=dict)  # the catalogue as shipped, for the Reference

@@ -154,3 +154,14 @@ def test_reserved_ids_are_refused(project: Path):
     assert result.exit_code == 1
     assert "config/cssite.yml:3: error: team id 'index' is reserved" in result.stderr
     assert "config/metrics.yml:1: error: metric id 'index' is reserved" in result.stderr
+
+
+def test_new_metric_errors_point_at_the_bad_key(project: Path):
+    write(project, "config/metrics.yml", "csat_v2:\n  name: CSAT v2\n  unit: percentage\n  better: up\n"
+          "  definition: d\nvolume_x:\n  name: X\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "config/metrics.yml:3: error: csat_v2: 'unit' must be one of percent" in result.stderr
+    assert "config/metrics.yml:4: error: csat_v2: 'better' must be one of higher, lower, neither" in result.stderr
+    assert "csat_v2' needs" not in result.stderr
+    assert "config/metrics.yml:6: error: new metric 'volume_x' needs unit, better, definition" in result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from cssite.errors import Diagnostics
-from cssite.load.config import load_catalogue, load_config
+from cssite.load.config import load_builtin_catalogue, load_catalogue, load_config
 from cssite.load.guidance import load_guidance
 from cssite.load.kpis import check_duplicates, check_granularity, load_kpi_csvs
 from cssite.load.reviews import load_reviews
@@ -22,7 +22,8 @@ def load_project(root: Path) -> tuple[Project | None, Diagnostics]:
     root = Path(root)
     diags = Diagnostics(root)
     config = load_config(root, diags)
-    metrics = load_catalogue(root, config, diags)
+    builtin = load_builtin_catalogue()
+    metrics = load_catalogue(root, config, diags, builtin)
     reviews = load_reviews(root, config, metrics, diags)
     kpis = load_kpi_csvs(root, config, metrics, diags)
     reports: dict[str, dict] = {}
@@ -39,4 +40,4 @@ def load_project(root: Path) -> tuple[Project | None, Diagnostics]:
     guidance = load_guidance(root, config, diags) if config else {}
     if config is None or diags.errors:
         return None, diags
-    return Project(str(root), config, metrics, reviews, kpis, guidance, reports), diags
+    return Project(str(root), config, metrics, reviews, kpis, guidance, reports, builtin), diags

@@ -12,6 +12,7 @@ from cssite.schema import CONFIG, METRIC, METRIC_ID_RE
 from cssite.yamlio import LineDict, load_yaml
 
 CONFIG_FILE = Path("config") / "cssite.yml"
+NEW_METRIC_KEYS = ("name", "unit", "better", "definition")
 # Ids that name pages or rows of their own.
 RESERVED_TEAM_IDS = {"all": "it means the whole company in KPI files", "index": "it is the team list's page"}
 METRICS_FILE = Path("config") / "metrics.yml"
@@ -65,15 +66,22 @@ def builtin_catalogue_path():
     return resources.files("cssite") / "data" / "metrics.yml"
 
 
-def load_catalogue(root: Path, config: Config | None, diags: Diagnostics) -> dict[str, Metric]:
-    """The built-in catalogue with the project's additions and overrides applied."""
+def load_builtin_catalogue() -> dict[str, Metric]:
+    """The metric catalogue shipped with cssite."""
     with resources.as_file(builtin_catalogue_path()) as p:
         # Built-in texts are named relative to the package, so `i18n status` can tell them from the user's.
         builtin = Diagnostics(Path(p).parent.parent.parent)
         base = load_yaml(Path(p), builtin)
+        metrics = _metrics_from(base, Path(p), builtin, "en", None, {})
     if builtin.items:  # a broken package, not a user mistake
         raise RuntimeError("built-in metric catalogue is invalid: " + "; ".join(map(str, builtin.items)))
-    metrics = _metrics_from(base, Path(p), builtin, "en", None, {})
+    return metrics
+
+
+def load_catalogue(root: Path, config: Config | None, diags: Diagnostics,
+                   builtin: dict[str, Metric] | None = None) -> dict[str, Metric]:
+    """The built-in catalogue with the project's additions and overrides applied."""
+    metrics = builtin if builtin is not None else load_builtin_catalogue()
     path = root / METRICS_FILE
     if path.is_file():
         data = load_yaml(path, diags)
@@ -103,9 +111,11 @@ def _metrics_from(data, path: Path, diags: Diagnostics, default: str, team_ids, 
             continue
         old = out.get(mid)
         if old is None:
-            missing = [k for k in ("name", "unit", "better", "definition") if k not in v]
-            if missing:
-                diags.error(path, line, f"new metric '{mid}' needs {', '.join(missing)}")
+            absent = [k for k in NEW_METRIC_KEYS if not isinstance(entry, LineDict) or k not in entry]
+            if absent:
+                diags.error(path, line, f"new metric '{mid}' needs {', '.join(absent)} "
+                                        f"(a metric not in the built-in catalogue must set {', '.join(NEW_METRIC_KEYS)})")
+            if absent or any(k not in v for k in NEW_METRIC_KEYS):  # invalid values were reported at their lines
                 continue
         for team in v.get("targets", {}):
             if team_ids is not None and team not in team_ids:

@@ -68,4 +68,5 @@ def reference_context(project: Project, t, commands: list[dict]) -> dict:
         example_yaml=example_yaml, example_csv=example_csv,
         commands=[{**c, "doc": t("ref.cmd." + c["name"].replace(" ", "_"))} for c in commands],
         catalogue=list(project.metrics.values()),
+        builtin=project.builtin_metrics,
     )
