@@ -124,8 +124,8 @@ def test_monthly_values_count_inside_their_quarter(project: Path):
     from cssite.analyse.trends import KpiIndex
 
     found = suggestions(KpiIndex(loaded), loaded.reviews[0])
-    assert [(s.quadrant, s.state.metric.id, s.state.latest.period.code) for s in found] == \
-        [("weaknesses", "first_response_time", "2026-09")]
+    assert [(s.quadrants, s.state.metric.id, s.state.latest.period.code) for s in found] == \
+        [(("weaknesses",), "first_response_time", "2026-09")]
 
 
 def test_mixing_months_and_quarters_in_one_series_is_an_error(project: Path):
@@ -159,5 +159,16 @@ def test_suggestions_need_a_significant_improvement(project: Path):
           "2025-Q3,support-emea,fcr,80,500,,\n2026-Q3,support-emea,fcr,60,500,,\n")
     loaded, diags = load_project(project)
     assert loaded is not None, diags.items
-    found = {(s.quadrant, s.state.metric.id) for s in suggestions(KpiIndex(loaded), loaded.reviews[0])}
-    assert found == {("strengths", "sla_compliance"), ("weaknesses", "fcr"), ("threats", "fcr")}
+    found = {(s.quadrants, s.state.metric.id) for s in suggestions(KpiIndex(loaded), loaded.reviews[0])}
+    assert found == {(("strengths",), "sla_compliance"), (("weaknesses", "threats"), "fcr")}
+
+
+def test_suggestions_skip_what_the_review_already_says(project: Path):
+    from cssite.analyse.insight import suggestions
+    from cssite.analyse.trends import KpiIndex
+
+    # S1 cites first_response_time; a significant improvement to 20 minutes is no news to this review.
+    write(project, "content/metrics/kpis.csv", "period,team,metric,value,n\n"
+          "2026-Q2,support-emea,first_response_time,42,300\n2026-Q3,support-emea,first_response_time,20,300\n")
+    loaded, _ = load_project(project)
+    assert suggestions(KpiIndex(loaded), loaded.reviews[0]) == []

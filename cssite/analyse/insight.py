@@ -36,23 +36,31 @@ def tows_matrix(review: Review) -> dict[str, list[Objective]]:
 
 @dataclass(frozen=True)
 class Suggestion:
-    quadrant: str  # strengths | weaknesses | threats
+    quadrants: tuple[str, ...]  # one or more of strengths, weaknesses, threats
     state: KpiState
 
 
 def suggestions(index: KpiIndex, review: Review) -> list[Suggestion]:
-    """Candidate items the data supports at the review's period, for the people writing the review."""
+    """Candidate items the data supports at the review's period, for the people writing the review.
+
+    A metric the review already cites in a suggested quadrant is not suggested there again.
+    """
+    cited = {(item.quadrant, m) for item in review.items for m in item.metrics}
     out = []
     for mid in index.metrics_of(review.team):
         s = index.state(review.team, mid, at=review.period)
         if s is None or not s.latest.period.within(review.period):
             continue
+        quadrants = []
         if s.status == MET and s.previous and s.previous.significant and s.previous.direction == "better":
-            out.append(Suggestion("strengths", s))
+            quadrants.append("strengths")
         elif s.status == MISSED:
-            out.append(Suggestion("weaknesses", s))
+            quadrants.append("weaknesses")
         if s.year_ago and s.year_ago.significant and s.year_ago.direction == "worse":
-            out.append(Suggestion("threats", s))
+            quadrants.append("threats")
+        quadrants = [q for q in quadrants if (q, mid) not in cited]
+        if quadrants:
+            out.append(Suggestion(tuple(quadrants), s))
     return out
 
 
