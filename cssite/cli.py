@@ -62,7 +62,12 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) 
     """
     from cssite.commands.build import run_build
 
-    run_build(project, site_dir, strict, jobs, commands=command_table())
+    from cssite.errors import OptionError
+
+    try:
+        run_build(project, site_dir, strict, jobs, commands=command_table())
+    except OptionError as exc:  # e.g. a --site-dir that would delete the project: a usage error, exit 2
+        raise click.UsageError(exc.detail) from None
 
 
 @cli.command("kpi", context_settings={"max_content_width": 100})

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from cssite.errors import InputError
+from cssite.errors import InputError, OptionError
 
 # Neither a user's pager, colours, signature display nor language may change what we parse.
 _CONFIG = ("-c", "log.showSignature=false", "-c", "color.ui=false", "-c", "core.quotePath=false")
@@ -99,7 +99,7 @@ def files_at_revision(root: Path, rev: str, folder: str = "content/reviews") -> 
                              f"({_first_line(prefix.stderr)})")
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if commit.returncode != 0:
-            raise InputError(_missing_revision(root, rev))
+            raise _missing_revision(root, rev)
         sha = commit.stdout.decode().strip()
         tree = f"{sha}:{prefix.stdout.decode('utf-8').strip()}{folder}"
         listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", tree)
@@ -134,16 +134,17 @@ def _split_batch(data: bytes) -> list[str]:
     return texts
 
 
-def _missing_revision(root: Path, rev: str) -> str:
+def _missing_revision(root: Path, rev: str) -> InputError:
+    """Why `rev` isn't there: a shallow clone is the checkout's problem (exit 1), a wrong name the option's (exit 2)."""
     shallow = _git(root, "rev-parse", "--is-shallow-repository")
     if shallow.returncode == 0 and shallow.stdout.decode().strip() == "true":
-        return (f"revision '{rev}' is not in this repository: it is a shallow clone, so older history is missing. "
-                "Fetch it with `git fetch --unshallow` (and `git fetch --tags` for a tag), "
-                "or in CI check out with `fetch-depth: 0`")
+        return InputError(f"revision '{rev}' is not in this repository: it is a shallow clone, so older history is "
+                          "missing. Fetch it with `git fetch --unshallow` (and `git fetch --tags` for a tag), "
+                          "or in CI check out with `fetch-depth: 0`")
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
-        return f"unknown revision '{rev}': this git repository has no commits yet"
-    return (f"unknown revision '{rev}': no tag, branch or commit of that name in this repository "
-            "(`git log --oneline` lists commits; fetch a remote branch or tag first)")
+        return OptionError(f"--rev: unknown revision '{rev}': this git repository has no commits yet")
+    return OptionError(f"--rev: unknown revision '{rev}': no tag, branch or commit of that name in this repository "
+                       "(`git log --oneline` lists commits; fetch a remote branch or tag first)")
 
 
 def _first_line(stderr: bytes) -> str:

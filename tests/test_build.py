@@ -73,7 +73,7 @@ def test_site_dir_that_would_delete_work_is_refused(project: Path, tmp_path_fact
     for target, words in ((project, "holds the project itself"), (project / "content", "inside the project's content/"),
                           (project.parent, "holds the project itself"), (elsewhere, "was not made by cssite")):
         result = run("build", "--project", project, "--site-dir", target)
-        assert result.exit_code == 1, target
+        assert result.exit_code == 2, target  # a usage error: the option's value can't be used
         assert words in result.stderr and "Traceback" not in result.output
     assert (project / "config/cssite.yml").exists() and (project / "content/metrics/kpis.csv").exists()
     assert (elsewhere / "notes.txt").read_text() == "keep me"

@@ -206,7 +206,7 @@ def test_invalid_project_lists_its_errors(tmp_path, project):
     assert "content/reviews/2026-Q3/support-emea.yml:1: error: unknown team 'support-mars'" in result.output
     result = run("-p", str(tmp_path / "elsewhere"))
     assert result.exit_code == 1
-    assert "no config/cssite.yml here" in result.output
+    assert "elsewhere does not exist: is this a cssite project?" in result.output
 
 
 def test_through_the_cli_group(project):
@@ -313,8 +313,8 @@ def test_rev_an_old_file_todays_loader_rejects_is_left_out_with_a_warning(repo):
 @needs_git
 def test_rev_missing_revision_is_a_clear_error(repo):
     result = run("-p", str(repo), "--rev", "no-such-tag")
-    assert result.exit_code == 1
-    assert "error: unknown revision 'no-such-tag'" in result.output
+    assert result.exit_code == 2
+    assert "Error: --rev: unknown revision 'no-such-tag'" in result.output
     assert "Traceback" not in result.output
 
 

@@ -118,7 +118,7 @@ def test_warning_fails_only_under_strict(project: Path):
 def test_not_a_project(tmp_path: Path):
     result = run("validate", "--project", tmp_path)
     assert result.exit_code == 1
-    assert "config/cssite.yml" in result.stderr and "is this a cssite project?" in result.stderr
+    assert f"{tmp_path.resolve()} has no config/cssite.yml: is this a cssite project?" in result.stderr
 
 
 def test_usage_error_exits_2(project: Path):
@@ -165,3 +165,22 @@ def test_new_metric_errors_point_at_the_bad_key(project: Path):
     assert "config/metrics.yml:4: error: csat_v2: 'better' must be one of higher, lower, neither" in result.stderr
     assert "csat_v2' needs" not in result.stderr
     assert "config/metrics.yml:6: error: new metric 'volume_x' needs unit, better, definition" in result.stderr
+
+
+@pytest.mark.parametrize("row, message", [
+    ("2026-Q3,support-emea,csat,0.864,,", "csat 0.864 looks like a fraction: percentages are written from 0 to 100 (86.4, not 0.864)"),
+    ("2026-Q3,support-emea,abandonment_rate,0.052,,", "abandonment_rate 0.052 looks like a fraction"),
+    ("2026-Q3,support-emea,asa,-25,,", "asa cannot be negative (got -25)"),
+    ("2026-Q3,support-emea,csat,86,90,80", "ci_low 90 is above ci_high 80"),
+])
+def test_implausible_kpi_values(project: Path, row: str, message: str):
+    write(project, KPIS, f"period,team,metric,value,ci_low,ci_high\n{row}\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert f"{KPIS}:2: error: {message}" in result.stderr
+
+
+def test_small_real_percentages_are_fine(project: Path):
+    write(project, KPIS, "period,team,metric,value\n2026-Q3,support-emea,churn_rate,0.8\n")
+    write(project, "config/metrics.yml", "churn_rate:\n  target: 2\n")
+    assert run("validate", "--project", project).exit_code == 0

@@ -21,7 +21,9 @@ METRICS_FILE = Path("config") / "metrics.yml"
 def load_config(root: Path, diags: Diagnostics) -> Config | None:
     path = root / CONFIG_FILE
     if not path.is_file():
-        diags.error(path, 0, "no config/cssite.yml here: is this a cssite project? (use --project DIR)")
+        where = root.resolve()
+        problem = f"folder {where} does not exist" if not where.is_dir() else f"{where} has no config/cssite.yml"
+        diags.error(path, 0, f"{problem}: is this a cssite project? (use --project DIR)")
         return None
     data = load_yaml(path, diags)
     if data is None:

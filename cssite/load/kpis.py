@@ -127,9 +127,17 @@ def _row(r: dict, path: Path, line: int, teams, metrics, diags: Diagnostics) -> 
     m = metrics[r["metric"]]
     v = nums["value"]
     target = m.target_for(r["team"])
-    if m.unit == "percent" and 0 < v <= 1 and target is not None and target >= 10:
-        diags.warning(path, line, f"{m.id} {r['value']} looks like a fraction: percentages are written from 0 to 100 "
-                                  f"({float(r['value']) * 100:g}, not {r['value']})")
+    if m.unit == "percent" and 0 < v <= 1 and target is not None and v < target / 20:
+        # 0.864 for a CSAT with an 85 % target is a fraction, not a 0.9 % satisfaction.
+        diags.error(path, line, f"{m.id} {r['value']} looks like a fraction: percentages are written from 0 to 100 "
+                                f"({float(r['value']) * 100:g}, not {r['value']})")
+        return None
+    if v < 0 and m.unit in ("percent", "minutes", "hours", "seconds", "count"):
+        diags.error(path, line, f"{m.id} cannot be negative (got {r['value']})")
+        return None
+    if nums["ci_low"] is not None and nums["ci_high"] is not None and nums["ci_low"] > nums["ci_high"]:
+        diags.error(path, line, f"ci_low {r['ci_low']} is above ci_high {r['ci_high']}")
+        return None
     if m.unit == "percent" and not 0 <= v <= 100:
         diags.error(path, line, f"{m.id} is a percentage: value must be from 0 to 100, got {r['value']}")
         return None

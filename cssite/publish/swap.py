@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from cssite.errors import InputError
+from cssite.errors import OptionError
 
 # Written into every published site, so a later build knows the folder is one it may replace.
 MARKER = ".cssite-site"
@@ -18,13 +18,13 @@ def check_site_dir(root: Path, site_dir: Path) -> None:
     """Refuse a site folder whose replacement would delete the user's work."""
     root, site = root.resolve(), site_dir.resolve()
     if site == root or site in root.parents:
-        raise InputError(f"--site-dir {site_dir} holds the project itself; publishing there would delete it")
+        raise OptionError(f"--site-dir {site_dir} holds the project itself; publishing there would delete it")
     for name in PROJECT_FOLDERS:
         folder = root / name
         if site == folder or folder in site.parents:
-            raise InputError(f"--site-dir {site_dir} is inside the project's {name}/ folder; choose a folder of its own")
+            raise OptionError(f"--site-dir {site_dir} is inside the project's {name}/ folder; choose a folder of its own")
     if site.is_dir() and any(site.iterdir()) and not (site / MARKER).exists():
-        raise InputError(f"--site-dir {site_dir} is not empty and was not made by cssite; "
+        raise OptionError(f"--site-dir {site_dir} is not empty and was not made by cssite; "
                          "choose an empty or new folder (cssite replaces the whole folder on every build)")
 
 
