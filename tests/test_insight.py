@@ -172,3 +172,11 @@ def test_suggestions_skip_what_the_review_already_says(project: Path):
           "2026-Q2,support-emea,first_response_time,42,300\n2026-Q3,support-emea,first_response_time,20,300\n")
     loaded, _ = load_project(project)
     assert suggestions(KpiIndex(loaded), loaded.reviews[0]) == []
+
+
+def test_tows_one_sided_with_both_kinds():
+    items = [Item(i, q, Text.plain(i)) for i, q in
+             (("S1", "strengths"), ("W1", "weaknesses"), ("O1", "opportunities"), ("T1", "threats"))]
+    for addresses, expected in ((("O1", "T1"), "OT"), (("S1", "W1"), "SW")):
+        o = Objective("G1", Text.plain("g"), addresses)
+        assert tows_class(_review(*items, objectives=[o]), o) == expected

@@ -15,7 +15,7 @@ OPEN_STATUSES = ("planned", "in_progress", "at_risk")
 
 
 def tows_class(review: Review, objective: Objective) -> str:
-    """SO / ST / WO / WT from the items addressed; a single letter when only one side is addressed.
+    """SO / ST / WO / WT from the items addressed; S, W, SW, O, T or OT when only one side is addressed.
 
     When an objective spans both strengths and weaknesses (or both kinds of
     external item), the weakness and the threat win: they are what it must fix.
@@ -23,6 +23,10 @@ def tows_class(review: Review, objective: Objective) -> str:
     quadrants = {i.quadrant for ref in objective.addresses if (i := review.item(ref))}
     inside = "W" if "weaknesses" in quadrants else ("S" if "strengths" in quadrants else "")
     outside = "T" if "threats" in quadrants else ("O" if "opportunities" in quadrants else "")
+    if not inside and {"opportunities", "threats"} <= quadrants:
+        return "OT"  # one side only, but both of its kinds
+    if not outside and {"strengths", "weaknesses"} <= quadrants:
+        return "SW"
     return inside + outside
 
 
@@ -117,7 +121,9 @@ def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.dat
             current = index.state(team, o.metric)
             at_review = index.state(team, o.metric, at=r.period)
             start = at_review.latest.value if at_review else None
-            if current is not None and o.target is not None:
+            newer = current is not None and (at_review is None or current.latest.period > at_review.latest.period)
+            if current is not None and o.target is not None and (newer or current.status == "met"):
+                # No value since the review: progress is unknown, not zero (a reached target is still 100 %).
                 prog = progress(current.metric, start, current.latest.value, o.target)
         overdue = o.due is not None and o.due < today
         entries.append(PlanEntry(r, o, tows_class(r, o), overdue, start, current, prog))

@@ -101,16 +101,27 @@ class Page:
         team = self.r.project.config.team(team_id)
         return self.text(team.name) if team else escape_inline(team_id)
 
-    def item_change_detail(self, kind: str, item) -> str:
-        """What a re-weighting, re-rating or relinking changed, shown after the item's text."""
-        if kind == "reweighted":
-            return f' <small class="cs-weight">{self.t("review.weight", weight=item.weight or "—")}</small>'
-        if kind == "rerated":
-            return f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or "—")}</small>'
-        if kind == "relinked":
-            names = ", ".join(self.metric_name(m) for m in item.metrics) or "—"
-            return f" ({names})"
-        return ""
+    def item_rows(self, changes) -> list[tuple[list[str], object, object]]:
+        """One row per item: (the kinds of change, the item before, the item after)."""
+        rows: list[tuple[list[str], object, object]] = []
+        for ch in changes:  # a diff lists one item's changes next to each other
+            if rows and (rows[-1][2] or rows[-1][1]) is (ch.new or ch.old):
+                rows[-1][0].append(ch.kind)
+            else:
+                rows.append(([ch.kind], ch.old, ch.new))
+        return rows
+
+    def item_change_detail(self, kinds: list[str], item) -> str:
+        """What a re-weighting, re-rating or change of cited metrics changed, shown after the item's text."""
+        out = ""
+        if "reweighted" in kinds:
+            out += f' <small class="cs-weight">{self.t("review.weight", weight=item.weight or "—")}</small>'
+        if "rerated" in kinds:
+            out += f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or "—")}</small>'
+        if "relinked" in kinds:
+            names = ", ".join(self.metric_name(m) for m in item.metrics)
+            out += f" ({self.t('metric.cited', metrics=names) if names else self.t('metric.none_cited')})"
+        return out
 
     def title(self, *parts: str) -> str:
         """A front-matter `title:` value (the browser tab's title): plain text, quoted for YAML."""
