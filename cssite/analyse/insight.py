@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cssite.analyse.targets import MET, MISSED, progress
+from cssite.analyse.targets import MET, MISSED, progress, status_reached
 from cssite.analyse.trends import KpiIndex, KpiState
 from cssite.model import Objective, Review
 
@@ -122,7 +122,8 @@ def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.dat
             at_review = index.state(team, o.metric, at=r.period)
             start = at_review.latest.value if at_review else None
             newer = current is not None and (at_review is None or current.latest.period > at_review.latest.period)
-            if current is not None and o.target is not None and (newer or current.status == "met"):
+            if current is not None and o.target is not None and (
+                    newer or status_reached(current.metric, current.latest.value, o.target)):
                 # No value since the review: progress is unknown, not zero (a reached target is still 100 %).
                 prog = progress(current.metric, start, current.latest.value, o.target)
         overdue = o.due is not None and o.due < today
