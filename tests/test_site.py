@@ -125,3 +125,10 @@ def test_reference_lists_every_command_from_the_cli(example_site: Path):
                   "cssite i18n status [OPTIONS]", "cssite kpi [OPTIONS] EXPORT.csv"):
         assert usage in html, usage
     assert "--fail-under" in html and "--rev" in html
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru", "et", "zh"])
+def test_theme_labels_are_translated(example_site: Path, lang: str):
+    html = read(example_site, lang, REVIEW)
+    for english in ("Permanent link", "Switch to dark mode", "Switch to light mode", "Made with"):
+        assert english not in html, (lang, english)

@@ -79,8 +79,10 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
             for path, spec in r.charts.items():
                 files[path] = chart_files[spec.key].read_bytes()
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
+            t = Messages(r.lang)
+            labels = {"to_dark": t("theme.to_dark"), "to_light": t("theme.to_light"), "permalink": t("theme.permalink")}
             jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files, stage,
-                                          r.not_in_nav))
+                                            r.not_in_nav, labels))
         progress(f"building {len(jobs_list)} language{'s' if len(jobs_list) > 1 else ''} with MkDocs "
                  f"({min(jobs, len(jobs_list))} at a time)")
         results = build_languages(jobs_list, jobs)

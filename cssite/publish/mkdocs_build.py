@@ -84,26 +84,67 @@ def base_config(root: Path) -> Path:
     return own if own.is_file() else Path(str(resources.files("cssite") / "data" / "mkdocs-base.yml"))
 
 
-def base_site_url(root: Path) -> str | None:
-    """`site_url` from the base mkdocs.yml, if the project publishes to a known address."""
+def read_base_config(root: Path) -> tuple[dict, bool]:
+    """The base mkdocs.yml as plain data, and whether it was read completely.
+
+    mkdocs.yml may hold !!python/name and !ENV tags that only MkDocs can resolve;
+    they read as None here, and the second value is then False so nobody copies
+    the half-read parts back into a language's config.
+    """
+    tags: list[str] = []
 
     class Lenient(yaml.SafeLoader):
         pass
 
-    # mkdocs.yml may hold !!python/name and !ENV tags; only site_url matters here.
-    Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    def unknown(loader, suffix, node):
+        tags.append(suffix)
+
+    Lenient.add_multi_constructor("", unknown)
     try:
         data = yaml.load(base_config(root).read_text(encoding="utf-8"), Loader=Lenient)  # noqa: S506
     except yaml.YAMLError:
-        return None  # MkDocs itself will report the broken file
-    url = data.get("site_url") if isinstance(data, dict) else None
+        return {}, False  # MkDocs itself will report the broken file
+    return (data if isinstance(data, dict) else {}), not tags
+
+
+def base_site_url(root: Path) -> str | None:
+    """`site_url` from the base mkdocs.yml, if the project publishes to a known address."""
+    url = read_base_config(root)[0].get("site_url")
     return url if isinstance(url, str) and url.strip() else None
 
 
+def translated_theme(base: dict, complete: bool, labels: dict[str, str]) -> dict:
+    """The parts of the base theme and Markdown settings that carry English words, in the page's language.
+
+    Material names the light/dark toggle from `palette`, and Markdown's toc
+    extension titles heading links "Permanent link": both come from mkdocs.yml.
+    """
+    out: dict = {}
+    palette = (base.get("theme") or {}).get("palette") if isinstance(base.get("theme"), dict) else None
+    if isinstance(palette, list) and all(isinstance(p, dict) for p in palette):
+        out["palette"] = [
+            {**p, "toggle": {**p["toggle"], "name": labels["to_light" if p.get("scheme") == "slate" else "to_dark"]}}
+            if isinstance(p.get("toggle"), dict) else p for p in palette]
+    extensions = base.get("markdown_extensions")
+    if complete and isinstance(extensions, list):
+        updated = []
+        for ext in extensions:
+            if ext == "toc" or (isinstance(ext, dict) and "toc" in ext):
+                options = dict(ext["toc"] or {}) if isinstance(ext, dict) else {}
+                if options.get("permalink"):
+                    options["permalink_title"] = labels["permalink"]
+                ext = {"toc": options}
+            updated.append(ext)
+        out["markdown_extensions"] = updated
+    return out
+
+
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
-                    site_dir: Path, not_in_nav: list[str] = ()) -> dict:
+                    site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None) -> dict:
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
     site_url = base_site_url(root)
+    base, complete = read_base_config(root)
+    local = translated_theme(base, complete, labels) if labels else {}
     return {
         "INHERIT": str(base_config(root).resolve()),
         "site_name": site_name,
@@ -112,7 +153,9 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         "use_directory_urls": True,
         # Each language lives one folder down; its 404 page and sitemap need that in their URLs.
         **({"site_url": site_url.rstrip("/") + f"/{lang}/"} if site_url else {}),
-        "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir)},
+        "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir),
+                  **({"palette": local["palette"]} if "palette" in local else {})},
+        **({"markdown_extensions": local["markdown_extensions"]} if "markdown_extensions" in local else {}),
         "nav": nav,
         "not_in_nav": "\n".join(f"/{page}" for page in not_in_nav),
         "extra_css": ["assets/cssite.css"],
@@ -125,7 +168,8 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
 
 
 def write_language(work: Path, root: Path, lang: str, languages, site_name: str, nav: list,
-                   files: dict[str, bytes], site_dir: Path, not_in_nav: list[str] = ()) -> LanguageJob:
+                   files: dict[str, bytes], site_dir: Path, not_in_nav: list[str] = (),
+                   labels: dict[str, str] | None = None) -> LanguageJob:
     """Lay out one language's MkDocs project under `work/lang/`."""
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
@@ -133,7 +177,7 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     if lang in STEMMED_SEARCH:
         assets[SEARCH_WORKER] = search_worker_file()
     sync_docs(folder / "docs", {**files, **assets})
-    cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav)
+    cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav, labels)
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
     return LanguageJob(lang, str(config_file), str(site_dir / lang))
