@@ -52,7 +52,7 @@ def validate(project: Path, strict: bool) -> None:
               help="Where to publish the site [default: PROJECT/site].")
 @click.option("--strict", is_flag=True, help="Treat warnings in your files as errors. (MkDocs' own link and "
                                             "anchor checks are always strict.)")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Parallel worker processes [default: number of CPUs, at most 4].")
 def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) -> None:
     """Validate, then build the handbook site for every language.
@@ -187,10 +187,27 @@ def command_table() -> list[dict]:
                 continue
             ctx = click.Context(cmd, info_name=" ".join(["cssite", *prefix, name]), parent=None)
             out.append(dict(name=" ".join([*prefix, name]), usage=cmd.get_usage(ctx).removeprefix("Usage: "),
-                            options=[", ".join(p.opts) for p in cmd.params if isinstance(p, click.Option)]))
+                            options=[_option_row(p, ctx) for p in cmd.params
+                                     if isinstance(p, click.Option) and p.name != "help"]))
 
     walk(cli, [])
     return out
+
+
+def _option_row(option: click.Option, ctx: click.Context) -> dict:
+    """An option as the Reference lists it: its names, the value it takes, its default (all language-neutral)."""
+    if option.is_flag:
+        value = ""
+    elif isinstance(option.type, click.Choice):
+        value = "|".join(option.type.choices)
+    else:
+        value = option.make_metavar(ctx)
+    default = option.get_default(ctx, call=False)
+    # Click marks "no default" with a sentinel object of its own; only real values are worth showing.
+    if option.is_flag or callable(default) or not isinstance(default, (str, int, float, Path)) or default == "":
+        default = ""
+    return dict(names=", ".join(option.opts + option.secondary_opts), value=value, default=str(default),
+                multiple=option.multiple)
 
 
 def main() -> None:
