@@ -99,3 +99,13 @@ def test_untranslated_text_is_marked_in_the_page(project: Path):
     assert "non traduit" in html
     en = (project / "site/en/reviews/2026-Q3/support-emea/index.html").read_text()
     assert '<span lang="fr">Nouveau centre' in en and "not translated" in en
+
+
+def test_i18n_status_counts_guidance_pages(project: Path):
+    write(project, "config/cssite.yml", "site_name: {en: H, fr: M}\nlanguages: [en, fr]\nteams:\n"
+          "  - id: support-emea\n    name: {en: E, fr: E}\n  - id: support-apac\n    name: {en: A, fr: A}\n")
+    write(project, "content/guidance/en/swot.md", "# SWOT\n")
+    write(project, "content/guidance/fr/accueil.md", "# Accueil\n")
+    result = run("i18n", "status", "--project", project)
+    assert "content/guidance/en/swot.md:1: fr: guidance page" in result.stdout
+    assert "content/guidance/fr/accueil.md:1: en: guidance page" in result.stdout

@@ -54,8 +54,20 @@ class LanguageCoverage:
         return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
 
 
+def guidance_texts(project: Project) -> list[UserText]:
+    """Each guidance page as one text, translated into the languages that have a file of that name."""
+    langs = project.config.languages
+    names = sorted({name for lang in langs for name in project.guidance.get(lang, {})})
+    out = []
+    for name in names:
+        have = [lang for lang in langs if name in project.guidance.get(lang, {})]
+        text = Text({lang: name for lang in have}, f"content/guidance/{have[0]}/{name}", 1)
+        out.append(UserText(text.path, 1, "guidance page", text))
+    return out
+
+
 def coverage(project: Project) -> list[LanguageCoverage]:
-    texts = user_texts(project)
+    texts = user_texts(project) + guidance_texts(project)
     result = []
     for lang in project.config.languages:
         missing = [t for t in texts if not t.text.has(lang)]
