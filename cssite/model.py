@@ -138,6 +138,7 @@ class Review:
     summary: Text | None
     items: tuple[Item, ...]
     objectives: tuple[Objective, ...]
+    line: int = 1  # where the period is written, for "two reviews for one period"
 
     def quadrant(self, name: str) -> list[Item]:
         return [i for i in self.items if i.quadrant == name]

@@ -77,12 +77,13 @@ def test_user_html_is_escaped(tmp_path: Path):
     write(tmp_path, "config/cssite.yml", "site_name: T\nteams:\n  - id: support-emea\n    name: EMEA\n  - id: support-apac\n    name: APAC\n")
     write(tmp_path, "content/reviews/2026-Q3/support-emea.yml",
           MINIMAL_REVIEW.replace("text: Email backlog at month end", "text: <script>alert(1)</script> backlog")
-          .replace("title: Q3 review", "title: Q3 review\nsummary: '**Bold** <img src=x onerror=alert(2)>'"))
+          .replace("title: Q3 review", "title: Q3 review\nsummary: '**Bold** <img src=x onerror=alert(2)> [x](javascript:alert(3))'"))
     result = run("build", "--project", tmp_path)
     assert result.exit_code == 0, result.output
     html = (tmp_path / "site/en/reviews/2026-Q3/support-emea/index.html").read_text()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<strong>Bold</strong>" in html
+    assert "javascript:" not in html
 
 
 def test_no_request_leaves_the_machine(example_site: Path):

@@ -37,7 +37,7 @@ CASES = {
                                          f"{REVIEW}:20: error: objective 'G1' addresses 'W9', which is not an item of this review"),
     "two reviews for one team and period": (
         lambda root: write(root, "content/reviews/extra/emea-copy.yml", MINIMAL_REVIEW),
-        "content/reviews/extra/emea-copy.yml:1: error: a second review for team 'support-emea' and period 2026-Q3"),
+        "content/reviews/extra/emea-copy.yml:2: error: a second review for team 'support-emea' and period 2026-Q3"),
     "csv missing column": (lambda root: write(root, KPIS, "period,team,value\n2026-Q3,support-emea,3\n"),
                            f"{KPIS}:1: error: missing column metric"),
     "csv non-numeric value": (lambda root: write(root, KPIS, "period,team,metric,value\n2026-Q3,support-emea,csat,86.4\n"
@@ -184,3 +184,17 @@ def test_small_real_percentages_are_fine(project: Path):
     write(project, KPIS, "period,team,metric,value\n2026-Q3,support-emea,churn_rate,0.8\n")
     write(project, "config/metrics.yml", "churn_rate:\n  target: 2\n")
     assert run("validate", "--project", project).exit_code == 0
+
+
+def test_unknown_key_suggests_the_right_one(project: Path):
+    write(project, REVIEW, MINIMAL_REVIEW.replace("    weight: 3", "").replace("    text: Chat first response under two minutes",
+                                                     "    text: Chat first response under two minutes\n    ratting: 3"))
+    result = run("validate", "--project", project)
+    assert "error: strengths S1: unknown key 'ratting' (did you mean 'rating'?)" in result.stderr
+
+
+def test_text_in_a_language_the_site_does_not_build_is_a_warning(project: Path):
+    write(project, REVIEW, MINIMAL_REVIEW.replace("text: New help centre", "text: {en: New help centre, ru: Новый центр}"))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0
+    assert "warning: opportunities O1: 'text'.ru: 'ru' is not in the languages of config/cssite.yml (en), so this text is never shown" in result.stderr

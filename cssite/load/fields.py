@@ -63,10 +63,12 @@ def describe(f: Field) -> str:
 class Checker:
     """Validates values of one file; every problem goes to `diags` with its line."""
 
-    def __init__(self, path: Path, diags: Diagnostics, default_lang: str = "en") -> None:
+    def __init__(self, path: Path, diags: Diagnostics, default_lang: str = "en",
+                 languages: tuple[str, ...] | None = None) -> None:
         self.path = path
         self.diags = diags
         self.default_lang = default_lang
+        self.languages = languages  # the project's; a text in another language is never shown
         self.rel = diags.relative(path)  # once per file: resolving paths per text value adds up
 
     def error(self, line: int, message: str) -> None:
@@ -82,7 +84,8 @@ class Checker:
         for key in data:
             if schema.field(str(key)) is None:
                 known = ", ".join(f.name for f in schema.fields)
-                self.error(data.line_of(key), f"{label}unknown key '{key}' (expected one of: {known})")
+                hint = did_you_mean(str(key), [f.name for f in schema.fields])
+                self.error(data.line_of(key), f"{label}unknown key '{key}'" + (hint or f" (expected one of: {known})"))
         for f in schema.fields:
             if f.name not in data or data[f.name] is None:
                 if f.required:
@@ -178,6 +181,10 @@ class Checker:
                     self.error(v.line_of(lang), f"{what}.{lang} must be a non-empty string, got {_show(s)}")
                 else:
                     values[lang] = s.strip()
+                    if self.languages is not None and lang not in self.languages:
+                        self.diags.warning(self.path, v.line_of(lang),
+                                           f"{what}.{lang}: '{lang}' is not in the languages of config/cssite.yml "
+                                           f"({', '.join(self.languages)}), so this text is never shown")
             return Text(values, rel, line) if values else None
         self.error(line, f"{what} must be a string or a mapping of language code to string, got {_show(v)}")
         return None

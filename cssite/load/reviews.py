@@ -22,7 +22,7 @@ def load_reviews(root: Path, config: Config | None, metrics: dict[str, Metric], 
             continue
         key = (review.team, review.period)
         if key in first_seen:
-            diags.error(path, 1, f"a second review for team '{review.team}' and period {review.period} "
+            diags.error(path, review.line, f"a second review for team '{review.team}' and period {review.period} "
                                  f"(the first is {first_seen[key]})")
             continue
         first_seen[key] = review.path
@@ -36,7 +36,7 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
     data = load_yaml(path, diags)
     if data is None:
         return None
-    check = Checker(path, diags, config.default_language if config else "en")
+    check = Checker(path, diags, config.default_language if config else "en", config.languages if config else None)
     v = check.mapping(data, REVIEW, 1)
     if v is None:
         return None
@@ -100,4 +100,5 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
                                     entry.get("status", "planned"), line))
     if not ok:
         return None
-    return Review(v["team"], v["period"], diags.relative(path), v.get("title"), v.get("summary"), tuple(items), tuple(objectives))
+    return Review(v["team"], v["period"], diags.relative(path), v.get("title"), v.get("summary"), tuple(items),
+                  tuple(objectives), data.line_of("period"))

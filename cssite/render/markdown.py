@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import posixpath
 
 from markupsafe import Markup
@@ -15,9 +16,13 @@ def escape_inline(s: str) -> str:
             .replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
 
 
+_UNSAFE_LINK = re.compile(r"\[([^\]]*)\]\(\s*(?:javascript|vbscript|data)\s*:[^)]*\)", re.IGNORECASE)
+
+
 def escape_block(s: str) -> str:
-    """User Markdown (summaries): Markdown stays, raw HTML becomes visible text."""
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """User Markdown (summaries): Markdown stays, raw HTML becomes visible text, script links go nowhere."""
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _UNSAFE_LINK.sub(r"\1", s)  # keep the link's words, drop the script
 
 
 def escape_alt(s: str) -> str:
