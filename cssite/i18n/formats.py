@@ -41,19 +41,23 @@ def signed(value: float, lang: str, decimals: int = 1) -> str:
     return ("+" if value > 0 else "\u2212") + text
 
 
-def kpi_value(value: float, unit: str, lang: str) -> str:
-    """A KPI value in its unit, the way the language writes it."""
+def kpi_value(value: float, unit: str, lang: str, decimals: int | None = None) -> str:
+    """A KPI value in its unit, the way the language writes it.
+
+    `decimals` fixes the precision (an axis wants the same on every tick); by default it suits the value.
+    """
     if unit == "percent":
-        return percent(value, lang)
+        return percent(value, lang, 1 if decimals is None else decimals)
     if unit == "points":
-        return signed(value, lang, 0)
+        return signed(value, lang, 0 if decimals is None else decimals)
     if unit in _UNIT_NAMES:
-        decimals = 0 if abs(value) >= 100 else 1
+        if decimals is None:
+            decimals = 0 if abs(value) >= 100 else 1
         return format_unit(round(value, decimals), _UNIT_NAMES[unit], length="short", locale=lang,
                            format="#,##0" + ("." + "0" * decimals if decimals else ""))
     if unit == "count":
         return number(value, lang, 0)
-    return number(value, lang, 1)
+    return number(value, lang, 1 if decimals is None else decimals)
 
 
 def kpi_change(delta: float, unit: str, lang: str) -> str:

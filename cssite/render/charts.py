@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # Part of every chart's cache key: bump it whenever draw() changes, or cached drawings go stale.
-DRAWING_VERSION = 2
+DRAWING_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,9 @@ def draw(spec: ChartSpec) -> bytes:
     xs = list(range(len(spec.values)))
     ax.plot(xs, spec.values, marker="o", color="#3f51b5", linewidth=1.8, markersize=6)
     for x, y, label in zip(xs, spec.values, spec.value_labels):
-        ax.annotate(label, (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        # A light box behind each value keeps it readable where it meets the line or the target.
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     if spec.target is not None:
         ax.axhline(spec.target, color="#c62828", linestyle=(0, (5, 3)), linewidth=1.2)
         ax.annotate(spec.target_label, (1.0, spec.target), xycoords=("axes fraction", "data"),

@@ -306,10 +306,12 @@ class LanguageRenderer:
         values = [p.value for p in pts]
         ticks = y_axis(values, target)
         fmt = lambda v: formats.kpi_value(v, m.unit, self.lang)  # noqa: E731
+        tick_decimals = 0 if all(float(v).is_integer() for v in ticks) else 1  # one precision along the axis
         return ChartSpec(
             x_labels=tuple(formats.period(p.period, self.lang) for p in pts),
             values=tuple(values), value_labels=tuple(fmt(v) for v in values),
-            y_ticks=tuple(ticks), y_tick_labels=tuple(fmt(v) for v in ticks),
+            y_ticks=tuple(ticks), y_tick_labels=tuple(formats.kpi_value(v, m.unit, self.lang, tick_decimals)
+                                                      for v in ticks),
             target=target, target_label=self.t("chart.target", value=fmt(target)) if target is not None else "",
         )
 
