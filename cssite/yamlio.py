@@ -81,6 +81,17 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+# What usually causes PyYAML's terser complaints, in words a reviewer can act on.
+_HINTS = (
+    ("mapping values are not allowed", "a ': ' inside a value: put the whole value in quotes"),
+    ("did not find expected key", "check this line's indentation: keys of one entry line up under each other"),
+    ("did not find expected '-' indicator", "check the indentation: list entries start with '- ' at one depth"),
+    ("could not find expected ':'", "a key needs ': ' after it, or a value spanning lines needs quotes"),
+    ("found undefined alias", "a value starting with '*' must be in quotes"),
+    ("found character '@'", "a value starting with '@' or '`' must be in quotes"),
+)
+
+
 def read_text(path: Path, diags: Diagnostics) -> str | None:
     """Read a UTF-8 file (a BOM is accepted); report a non-UTF-8 or empty file."""
     try:
@@ -118,9 +129,12 @@ def load_yaml(path: Path, diags: Diagnostics):
         elif "\t" in source[: len(source) - len(source.lstrip())]:
             diags.error(path, line, "this line is indented with a tab: YAML is indented with spaces only")
         else:
-            if exc.context and not isinstance(exc, yaml.constructor.ConstructorError):
+            hint = next((h for pattern, h in _HINTS if pattern in problem), "")
+            if "mapping values" in problem and source.count(":") < 2:  # no second ':' on the line: indentation
+                hint = "check this line's indentation against the line above"
+            if exc.context:
                 problem = f"{exc.context}: {problem}"
-            diags.error(path, line, f"malformed YAML: {problem}")
+            diags.error(path, line, f"malformed YAML: {problem}" + (f" ({hint})" if hint else ""))
         return None
     except yaml.YAMLError as exc:
         diags.error(path, 0, f"malformed YAML: {exc}")

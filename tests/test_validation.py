@@ -198,3 +198,17 @@ def test_text_in_a_language_the_site_does_not_build_is_a_warning(project: Path):
     result = run("validate", "--project", project)
     assert result.exit_code == 0
     assert "warning: opportunities O1: 'text'.ru: 'ru' is not in the languages of config/cssite.yml (en), so this text is never shown" in result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("team: support-emea\nperiod: 2026-Q3\nstrengths:\n  - id: S1\n    text: Note: fast\n",
+     f"{REVIEW}:5: error: malformed YAML: mapping values are not allowed in this context (a ': ' inside a value: "
+     "put the whole value in quotes)"),
+    ("team: support-emea\nperiod: 2026-Q3\nstrengths:\n  - id: S1\n      text: x\n",
+     f"{REVIEW}:5: error: malformed YAML: mapping values are not allowed in this context (check this line's "
+     "indentation against the line above)"),
+])
+def test_yaml_mistakes_say_what_to_fix(project: Path, text: str, message: str):
+    write(project, REVIEW, text)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
