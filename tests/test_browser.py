@@ -113,3 +113,17 @@ def test_russian_inflected_word_finds_its_page(page, base_url):
 def test_latin_abbreviations_are_found_in_every_language(page, base_url, lang):
     hits = _search(page, base_url, lang, "NPS")
     assert hits and f"/{lang}/metrics/nps/" in hits[0], hits
+
+
+def test_tables_fit_a_laptop_screen(page, base_url):
+    """At 1280 px no table on a review, plan or home page needs sideways scrolling, in any language."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    overflowing = []
+    for lang in ("en", "fr", "ru", "et", "zh"):
+        for path in ("", "reviews/2026-Q3/support-apac/", "reviews/2026-Q3/support-emea/", "teams/support-apac/"):
+            page.goto(f"{base_url}{lang}/{path}")
+            n = page.evaluate("() => [...document.querySelectorAll('.md-typeset__scrollwrap')]"
+                              ".filter(e => e.scrollWidth > e.clientWidth + 2).length")
+            if n:
+                overflowing.append(f"{lang}/{path}")
+    assert overflowing == []
