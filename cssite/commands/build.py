@@ -29,18 +29,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     from cssite.analyse.trends import KpiIndex
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
-    from cssite.i18n.messages import Messages
-    from cssite.publish.mkdocs_build import (
-        base_site_url,
-        build_languages,
-        write_language,
-    )
-    from cssite.publish.swap import (
-        check_site_dir,
-        not_found_page,
-        redirect_page,
-        staged_site,
-    )
+    from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
+    from cssite.publish.swap import check_site_dir, staged_site, write_root_pages
     from cssite.render.charts import render_all
     from cssite.render.pages import LanguageRenderer, template_env
 
@@ -79,22 +69,16 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
             for path, spec in r.charts.items():
                 files[path] = chart_files[spec.key].read_bytes()
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
-            t = Messages(r.lang)
-            labels = {"to_dark": t("theme.to_dark"), "to_light": t("theme.to_light"), "permalink": t("theme.permalink")}
             jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files, stage,
-                                            r.not_in_nav, labels))
-        progress(f"building {len(jobs_list)} language{'s' if len(jobs_list) > 1 else ''} with MkDocs "
+                                            r.not_in_nav, r.theme_labels))
+        progress(f"building {plural(len(jobs_list), 'language')} with MkDocs "
                  f"({min(jobs, len(jobs_list))} at a time)")
         results = build_languages(jobs_list, jobs)
         failed = [(lang, msgs) for lang, ok, msgs in results if not ok]
         if failed:
             detail = "\n".join(f"  [{lang}] {m}" for lang, msgs in failed for m in msgs[:20])
             raise BuildError(f"MkDocs build failed; the previous site is unchanged.\n{detail}")
-        (stage / "index.html").write_text(redirect_page(cfg.default_language), encoding="utf-8")
-        if not base_site_url(root):  # Material's per-language 404 pages need a site_url to find their styles
-            for lang in cfg.languages:
-                (stage / lang / "404.html").unlink(missing_ok=True)
-            texts = [(lang, Messages(lang)("notfound.title"), Messages(lang)("notfound.text")) for lang in cfg.languages]
-            (stage / "404.html").write_text(not_found_page(texts), encoding="utf-8")
+        write_root_pages(stage, cfg.default_language, [(r.lang, *r.not_found) for r in rendered],
+                         has_site_url=base_site_url(root) is not None)
     progress(f"published {site_dir} in {time.perf_counter() - started:.1f} s")
     return site_dir

@@ -58,6 +58,15 @@ def staged_site(site_dir: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
+def write_root_pages(stage: Path, default_lang: str, not_found: list[tuple[str, str, str]], has_site_url: bool) -> None:
+    """site/index.html, and without a site_url a site/404.html in place of the languages' own."""
+    (stage / "index.html").write_text(redirect_page(default_lang), encoding="utf-8")
+    if not has_site_url:  # Material's per-language 404 pages need a site_url to find their styles
+        for lang, _, _ in not_found:
+            (stage / lang / "404.html").unlink(missing_ok=True)
+        (stage / "404.html").write_text(not_found_page(not_found), encoding="utf-8")
+
+
 def not_found_page(texts: list[tuple[str, str, str]]) -> str:
     """site/404.html for hosts that serve one: (lang, title, text) in every language, no links.
 

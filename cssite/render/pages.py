@@ -56,6 +56,8 @@ class RenderedLanguage:
     chart_uses: int = 0  # charts shown on pages; identical ones share a file
     nav: list = field(default_factory=list)
     not_in_nav: list[str] = field(default_factory=list)  # pages reachable by links only
+    theme_labels: dict[str, str] = field(default_factory=dict)  # words the theme config carries (publish puts them in)
+    not_found: tuple[str, str] = ("", "")  # title and text of the site's 404 page in this language
 
 
 class Page:
@@ -247,6 +249,10 @@ class LanguageRenderer:
         self.guidance_pages()
         self.reference_pages()
         self.out.nav = self.nav()
+        t = self.t
+        self.out.theme_labels = {"to_dark": t("theme.to_dark"), "to_light": t("theme.to_light"),
+                                 "permalink": t("theme.permalink")}
+        self.out.not_found = (t("notfound.title"), t("notfound.text"))
         return self.out
 
     # --- pages ---------------------------------------------------------------
