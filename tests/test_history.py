@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cssite.analyse.history import diff_reviews, diff_to_dict, previous_review
+from cssite.analyse.history import diff_reviews, diff_to_dict, previous_reviews
 from cssite.errors import InputError
 from cssite.gitinfo import LastChange, files_at_revision, last_changes
 from cssite.model import Item, Objective, Period, Review, Text
@@ -131,9 +131,10 @@ def test_previous_review_is_the_latest_earlier_of_the_same_team():
     q1, q2, q4 = review("2026-Q1"), review("2026-Q2"), review("2026-Q4")
     other = review("2026-Q3", team="support-apac")
     reviews = [q4, other, q1, q2]
-    assert previous_review(reviews, q4) is q2
-    assert previous_review(reviews, q1) is None
-    assert previous_review(reviews, other) is None
+    previous = previous_reviews(reviews)
+    assert previous[id(q4)] is q2
+    assert previous[id(q1)] is None
+    assert previous[id(other)] is None
 
 
 def test_diff_to_dict_is_json_ready():

@@ -12,11 +12,10 @@ from cssite.errors import Diagnostics
 from cssite.model import Project
 
 
-def review_warnings(project: Project, diags: Diagnostics, today: dt.date | None = None) -> None:
+def review_warnings(project: Project, diags: Diagnostics, index: KpiIndex, today: dt.date | None = None) -> None:
     """Add contradiction and missing-target warnings to `diags`."""
     today = today or dt.date.today()
     root = Path(project.root)
-    index = KpiIndex(project)
     for r in project.reviews:
         path = root / r.path
         for item in r.items:

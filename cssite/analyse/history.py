@@ -1,6 +1,6 @@
 """What changed between two versions of a team's SWOT review. Pure functions, no I/O.
 
-The old review is usually the team's previous period (`previous_review`), or the
+The old review is usually the team's previous period (`previous_reviews`), or the
 same file at an earlier git revision (`cssite diff --rev`); either way it is a
 plain `Review`, so the comparison does not care where it came from.
 """
@@ -51,11 +51,6 @@ class ReviewDiff:
     @property
     def empty(self) -> bool:
         return not self.items and not self.objectives
-
-
-def previous_review(reviews: list[Review], review: Review) -> Review | None:
-    """The same team's review of the latest period before `review`'s, or None."""
-    return previous_reviews(reviews).get(id(review))
 
 
 def previous_reviews(reviews: list[Review]) -> dict[int, Review | None]:

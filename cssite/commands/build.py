@@ -26,7 +26,6 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
 
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
     """
-    from cssite.analyse.trends import KpiIndex
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
@@ -40,7 +39,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     jobs = jobs or default_jobs()
     today = today or dt.date.today()
 
-    project, diags = load_checked(root, strict, today, outcome="nothing was built or changed.")
+    project, diags, index = load_checked(root, strict, today, outcome="nothing was built or changed.")
     echo_diagnostics(diags)
     check_site_dir(root, site_dir)
     cfg = project.config
@@ -51,7 +50,6 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     progress(f"loaded {plural(len(project.reviews), 'review')}, {plural(len(project.kpis), 'KPI value')}, "
              f"{plural(len(cfg.languages), 'language')}")
 
-    index = KpiIndex(project)
     env = template_env(root)
     git = last_changes(root, [r.path for r in project.reviews])
     rendered = [LanguageRenderer(project, index, lang, env, today, git, commands).render() for lang in cfg.languages]

@@ -8,20 +8,22 @@ from pathlib import Path
 import click
 
 from cssite.analyse.checks import review_warnings
+from cssite.analyse.trends import KpiIndex
 from cssite.errors import Diagnostics, ValidationFailed
 from cssite.load import load_project
 from cssite.model import Project
 
 
 def load_checked(root: Path, strict: bool = False, today: dt.date | None = None,
-                 outcome: str = "") -> tuple[Project, Diagnostics]:
-    """The project, or ValidationFailed listing every problem (`outcome` says what did not happen)."""
+                 outcome: str = "") -> tuple[Project, Diagnostics, KpiIndex]:
+    """The project with its KPI index, or ValidationFailed listing every problem (`outcome`: what did not happen)."""
     project, diags = load_project(root)
+    index = KpiIndex(project) if project is not None else None
     if project is not None:
-        review_warnings(project, diags, today)
+        review_warnings(project, diags, index, today)
     if project is None or (strict and diags.warnings):
         raise ValidationFailed(diags.sorted(), outcome)
-    return project, diags
+    return project, diags, index
 
 
 def echo_diagnostics(diags: Diagnostics) -> None:

@@ -198,7 +198,7 @@ def _weight(w) -> str:
 def run_diff(root: Path, team: str | None = None, from_: str | None = None, to: str | None = None,
              rev: str | None = None, fmt: str = "text") -> None:
     """Print what changed between reviews (or since git `rev`) as text or JSON."""
-    project, _ = load_checked(root)
+    project, _, _ = load_checked(root)
     if team is not None and project.config.team(team) is None:
         ids = [t.id for t in project.config.teams]
         raise OptionError(f"--team: unknown team '{team}'" + (did_you_mean(team, ids) or f" (teams: {', '.join(ids)})"))

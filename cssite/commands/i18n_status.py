@@ -13,7 +13,7 @@ from cssite.errors import CssiteError
 
 def run_i18n_status(root: Path, fail_under: float | None = None) -> None:
     """Print per-language translation coverage of user texts; exit 1 under `fail_under`."""
-    project, _ = load_checked(root)
+    project, _, _ = load_checked(root)
     rows = coverage(project)
     for c in rows:
         click.echo(f"{c.lang}: {c.translated}/{c.total} texts translated ({c.percent:.1f} %)")

@@ -12,7 +12,7 @@ from cssite.errors import plural
 
 def run_validate(root: Path, strict: bool = False) -> None:
     """Print every diagnostic; raise ValidationFailed when the project has errors (or warnings, if strict)."""
-    project, diags = load_checked(root, strict)
+    project, diags, _ = load_checked(root, strict)
     echo_diagnostics(diags)
     click.echo(f"ok: {plural(len(project.reviews), 'review')}, {plural(len(project.kpis), 'KPI value')}, "
                f"{plural(len(project.config.teams), 'team')}, {plural(len(diags.warnings), 'warning')}", err=True)

@@ -107,9 +107,9 @@ def read_base_config(root: Path) -> tuple[dict, bool]:
     return (data if isinstance(data, dict) else {}), not tags
 
 
-def base_site_url(root: Path) -> str | None:
-    """`site_url` from the base mkdocs.yml, if the project publishes to a known address."""
-    url = read_base_config(root)[0].get("site_url")
+def base_site_url(root: Path, base: dict | None = None) -> str | None:
+    """`site_url` from the base mkdocs.yml (read now unless given), if the project publishes to a known address."""
+    url = (read_base_config(root)[0] if base is None else base).get("site_url")
     return url if isinstance(url, str) and url.strip() else None
 
 
@@ -142,8 +142,8 @@ def translated_theme(base: dict, complete: bool, labels: dict[str, str]) -> dict
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
                     site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None) -> dict:
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
-    site_url = base_site_url(root)
     base, complete = read_base_config(root)
+    site_url = base_site_url(root, base)
     local = translated_theme(base, complete, labels) if labels else {}
     return {
         "INHERIT": str(base_config(root).resolve()),
