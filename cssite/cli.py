@@ -49,7 +49,8 @@ def validate(project: Path, strict: bool) -> None:
 @cli.command()
 @project_option
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to publish the site [default: PROJECT/site].")
+              help="Where to publish the site [default: PROJECT/site]. The folder is replaced as a whole, so it "
+                   "must be new, empty or one cssite made (never the project or a folder inside it).")
 @click.option("--strict", is_flag=True, help="Treat warnings in your files as errors. (MkDocs' own link and "
                                             "anchor checks are always strict.)")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
@@ -166,7 +167,8 @@ def i18n() -> None:
 def i18n_status(project: Path, fail_under: float | None) -> None:
     """Per language: how many user texts are translated, and which are missing.
 
-    Missing texts are listed as `path:line: lang: field`.
+    Missing texts are listed as `path:line: lang: field`; guidance pages
+    count too, one text per page.
     """
     from cssite.commands.i18n_status import run_i18n_status
 
