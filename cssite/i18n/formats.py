@@ -41,23 +41,33 @@ def signed(value: float, lang: str, decimals: int = 1) -> str:
     return ("+" if value > 0 else "\u2212") + text
 
 
+# One precision per unit, in tables, cards and charts alike, so a column never shows "310 min" beside
+# "60,0 min". Durations keep one decimal because first response times in hours need it (85,6 h);
+# seconds are never fractional in a helpdesk export; counts and NPS are whole by definition.
+UNIT_DECIMALS = {"percent": 1, "points": 0, "score": 1, "seconds": 0, "minutes": 1, "hours": 1, "count": 0}
+
+
+def unit_decimals(unit: str) -> int:
+    """How many decimals every value of `unit` is written with (the one rule for tables and charts)."""
+    return UNIT_DECIMALS.get(unit, 1)
+
+
 def kpi_value(value: float, unit: str, lang: str, decimals: int | None = None) -> str:
     """A KPI value in its unit, the way the language writes it.
 
-    `decimals` fixes the precision (an axis wants the same on every tick); by default it suits the value.
+    The precision is `unit_decimals(unit)`; `decimals` overrides it only for axis ticks, whose precision
+    follows the tick step (every tick of an axis has the same).
     """
+    if decimals is None:
+        decimals = unit_decimals(unit)
     if unit == "percent":
-        return percent(value, lang, 1 if decimals is None else decimals)
+        return percent(value, lang, decimals)
     if unit == "points":
-        return signed(value, lang, 0 if decimals is None else decimals)
+        return signed(value, lang, decimals)
     if unit in _UNIT_NAMES:
-        if decimals is None:
-            decimals = 0 if abs(value) >= 100 else 1
         return format_unit(round(value, decimals), _UNIT_NAMES[unit], length="short", locale=lang,
                            format="#,##0" + ("." + "0" * decimals if decimals else ""))
-    if unit == "count":
-        return number(value, lang, 0)
-    return number(value, lang, 1 if decimals is None else decimals)
+    return number(value, lang, decimals)
 
 
 def kpi_change(delta: float, unit: str, lang: str) -> str:
