@@ -31,6 +31,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
     from cssite.publish.swap import check_site_dir, staged_site, write_root_pages
     from cssite.render.charts import render_all
+    from cssite.analyse.analysed import analyse
     from cssite.render.pages import LanguageRenderer, template_env
 
     started = time.perf_counter()
@@ -52,7 +53,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
 
     env = template_env(root)
     git = last_changes(root, [r.path for r in project.reviews])
-    rendered = [LanguageRenderer(project, index, lang, env, today, git, commands).render() for lang in cfg.languages]
+    analysed = analyse(project, index, today, git)  # once, for every language
+    rendered = [LanguageRenderer(analysed, lang, env, commands).render() for lang in cfg.languages]
     progress(f"rendered {sum(len(r.pages) for r in rendered)} pages")
 
     cache = root / ".cssite-cache"

@@ -7,13 +7,10 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from cssite.analyse import insight
-from cssite.analyse.history import diff_reviews, previous_reviews
-from cssite.analyse.targets import status as target_status
-from cssite.analyse.trends import Change, KpiIndex, KpiState
 from cssite.errors import InputError
 from cssite.i18n import formats
 from cssite.i18n.messages import Messages, MissingMessage
@@ -27,6 +24,10 @@ from cssite.render.markdown import (
     relative,
 )
 from cssite.schema import QUADRANTS, STATUSES
+
+if TYPE_CHECKING:  # the renderer only reads analysis results; it imports no analysis code
+    from cssite.analyse.analysed import AnalysedProject, TeamSeries
+    from cssite.analyse.trends import Change, KpiState
 
 REFERENCE_PAGES = ("index", "config", "reviews", "kpi-csv", "metrics", "commands")
 STATUS_ICONS = {"met": "✔", "near": "◐", "missed": "✘"}
@@ -211,41 +212,40 @@ def changes_path(review: Review) -> str:
 
 
 class LanguageRenderer:
-    """Renders every page of the site in one language."""
+    """Renders every page of the site in one language from the analysed project.
 
-    def __init__(self, project: Project, index: KpiIndex, lang: str, env: jinja2.Environment,
-                 today: dt.date, git_changes: dict | None = None, commands: list[dict] | None = None) -> None:
-        self.project, self.index, self.lang, self.env, self.today = project, index, lang, env, today
+    It formats and prints; it never analyses: every state, change, suggestion,
+    TOWS class, progress figure and diff comes from `AnalysedProject`, built once
+    for all languages.
+    """
+
+    def __init__(self, analysed: AnalysedProject, lang: str, env: jinja2.Environment,
+                 commands: list[dict] | None = None) -> None:
+        self.analysed, self.project, self.lang, self.env = analysed, analysed.project, lang, env
         self.commands = commands or []  # the CLI's commands, for the Reference (the CLI passes them down)
-        self.default = project.config.default_language
+        self.default = self.project.config.default_language
         self.t = Messages(lang)
-        self.git = git_changes or {}
         self.out = RenderedLanguage(lang, {})
 
     def render(self) -> RenderedLanguage:
-        p = self.project
-        latest = self.latest_reviews()
-        kpis = {t.id: [self.index.state(t.id, m) for m in self.index.metrics_of(t.id)] for t in p.config.teams}
-        self.page("index.md", "home.md.j2", latest=latest, teams=p.config.teams, kpis=kpis)
-        self.page("reviews/index.md", "reviews.md.j2", periods=self.reviews_by_period())
-        previous = previous_reviews(p.reviews)
-        for r in p.reviews:
-            prev = previous[id(r)]
-            self.page(review_path(r), "review.md.j2", review=r, previous=prev, **self.review_facts(r, prev))
-            self.page(changes_path(r), "changes.md.j2", review=r, previous=prev,
-                      diff=diff_reviews(prev, r, self.default))
-        self.page("metrics/index.md", "metrics.md.j2", metrics=list(p.metrics.values()))
+        a, p = self.analysed, self.project
+        kpis = {f.team.id: f.kpis for f in a.teams}
+        self.page("index.md", "home.md.j2", latest=a.latest, teams=p.config.teams, kpis=kpis)
+        self.page("reviews/index.md", "reviews.md.j2", periods=a.periods)
+        for f in a.reviews:
+            r = f.review
+            self.page(review_path(r), "review.md.j2", review=r, previous=f.previous, evidence=f.evidence,
+                      suggestions=f.suggestions, matrix=f.matrix, objectives=f.objectives, scores=f.scores,
+                      prev_scores=f.prev_scores, git=f.git)
+            self.page(changes_path(r), "changes.md.j2", review=r, previous=f.previous, diff=f.diff)
+        self.page("metrics/index.md", "metrics.md.j2", metrics=list(p.metrics.values()),
+                  teams_with_data={m: len(s) for m, s in a.series.items()})
         for m in p.metrics.values():
-            self.metric_page(m)
-        current = insight.current_objectives(p.reviews)
-        rows = [(team, sum(1 for r in p.reviews if r.team == team.id),
-                 sum(1 for r, o in current if r.team == team.id and o.status in insight.OPEN_STATUSES))
-                for team in p.config.teams]
+            self.metric_page(m, a.series[m.id])
+        rows = [(f.team, len(f.reviews), f.open_objectives) for f in a.teams]
         self.page("teams/index.md", "teams.md.j2", rows=rows)
-        for team in p.config.teams:
-            self.page(team_path(team.id), "team.md.j2", team=team,
-                      plan=insight.action_plan(self.index, p.reviews, team.id, self.today),
-                      reviews=[r for r in p.reviews if r.team == team.id])
+        for f in a.teams:
+            self.page(team_path(f.team.id), "team.md.j2", team=f.team, plan=f.plan, reviews=f.reviews)
         self.guidance_pages()
         self.reference_pages()
         self.out.nav = self.nav()
@@ -271,44 +271,19 @@ class LanguageRenderer:
             detail = exc.args[0] if isinstance(exc, MissingMessage) else str(exc)
             raise InputError(f"{detail} (while rendering {path} in '{self.lang}')", *where) from None
 
-    def latest_reviews(self) -> list[Review]:
-        by_team: dict[str, Review] = {}
-        for r in self.project.reviews:
-            by_team[r.team] = r  # reviews are sorted by period
-        return [by_team[t.id] for t in self.project.config.teams if t.id in by_team]
-
-    def reviews_by_period(self) -> list[tuple[Period, list[Review]]]:
-        groups: dict[Period, list[Review]] = {}
-        for r in self.project.reviews:
-            groups.setdefault(r.period, []).append(r)
-        return sorted(groups.items(), reverse=True)
-
-    def review_facts(self, r: Review, prev: Review | None) -> dict:
-        evidence = {(item.id, mid): self.index.state(r.team, mid, at=r.period) for item in r.items for mid in item.metrics}
-        scores = insight.weighted_scores(r)
-        prev_scores = {s.kind: s for s in insight.weighted_scores(prev)} if prev else {}
-        objectives = [(o, insight.tows_class(r, o),
-                       self.index.state(r.team, o.metric, at=r.period) if o.metric else None) for o in r.objectives]
-        return dict(evidence=evidence, suggestions=insight.suggestions(self.index, r),
-                    matrix=insight.tows_matrix(r), objectives=objectives, scores=scores, prev_scores=prev_scores,
-                    git=self.git.get(r.path))
-
-    def metric_page(self, m: Metric) -> None:
+    def metric_page(self, m: Metric, series: list[TeamSeries]) -> None:
         path = f"metrics/{m.id}.md"
         teams = []
-        for team in self.index.teams_of(m.id):
-            pts = self.index.points(team, m.id)
-            chart = self.chart_for(m, team, pts)
+        for s in series:
+            chart = self.chart_for(m, s)
             self.out.charts[f"assets/charts/{chart.key}.svg"] = chart
             self.out.chart_uses += 1
-            target = m.target_for(team)
-            rows = [(pt, target_status(m, pt.value, target, self.project.config.analysis)) for pt in reversed(pts)]
-            teams.append(dict(id=team, points=pts, rows=rows, target=target, chart=chart,
-                              alt=self.chart_alt(m, team, pts)))
+            teams.append(dict(id=s.team, points=s.points, rows=s.rows, target=s.target, chart=chart,
+                              alt=self.chart_alt(m, s.team, s.points)))
         self.page(path, "metric.md.j2", metric=m, teams=teams)
 
-    def chart_for(self, m: Metric, team: str, pts) -> ChartSpec:
-        target = m.target_for(team)
+    def chart_for(self, m: Metric, s: TeamSeries) -> ChartSpec:
+        target, pts = s.target, s.points
         values = [p.value for p in pts]
         ticks = y_axis(values, target)
         fmt = lambda v: formats.kpi_value(v, m.unit, self.lang)  # noqa: E731
@@ -355,18 +330,13 @@ class LanguageRenderer:
         t, p = self.t, self.project
         c = Page(self, "")
         reviews = [{t("nav.all_reviews"): "reviews/index.md"}]
-        for period, rs in self.reviews_by_period():
+        for period, rs in self.analysed.periods:
             reviews.append({formats.period(period, self.lang): [
                 {c.plain(p.config.team(r.team).name): review_path(r)} for r in rs
             ] + [{t("nav.changes", team=c.plain(p.config.team(r.team).name)): changes_path(r)} for r in rs]})
-        # The navigation lists metrics a team reports or a review cites; the rest of the catalogue
-        # stays one click away on the metrics page, so a small project's menu isn't twenty empty pages.
-        used = {m for r in p.reviews for i in r.items for m in i.metrics} | {o.metric for r in p.reviews
-                                                                              for o in r.objectives if o.metric}
-        shown = [m for m in p.metrics.values() if m.id in used or self.index.teams_of(m.id)]
-        self.out.not_in_nav = [f"metrics/{m.id}.md" for m in p.metrics.values() if m not in shown]
+        self.out.not_in_nav = [f"metrics/{m.id}.md" for m in self.analysed.hidden_metrics]
         metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
-            {c.plain(m.name): f"metrics/{m.id}.md"} for m in shown]
+            {c.plain(m.name): f"metrics/{m.id}.md"} for m in self.analysed.nav_metrics]
         teams = [{t("nav.all_teams"): "teams/index.md"}] + [
             {c.plain(team.name): team_path(team.id)} for team in p.config.teams]
         guidance = [f"guidance/{name}" for name in sorted(
