@@ -172,6 +172,8 @@ class Config:
     teams: tuple[Team, ...]
     tickets: tuple[TicketSource, ...] = ()
     analysis: AnalysisSettings = AnalysisSettings()
+    guidance: str = "builtin"
+    reference: bool = True
     complete: bool = True  # False when the config file had errors: other files aren't checked against its teams
 
     def knows_team(self, team_id: str) -> bool:
@@ -202,3 +204,5 @@ class Project:
     guidance: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {file name: markdown}
     export_reports: dict[str, dict] = field(default_factory=dict)  # raw export path -> its data-quality report
     builtin_metrics: dict[str, Metric] = field(default_factory=dict)  # the catalogue as shipped, for the Reference
+    # lang -> {guidance file name: where it came from}: `content/guidance/…` or `cssite:guidance/…` (shipped)
+    guidance_sources: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -16,6 +16,8 @@ QUADRANTS = ("strengths", "weaknesses", "opportunities", "threats")
 STATUSES = ("planned", "in_progress", "at_risk", "done", "dropped")
 UNITS = ("percent", "points", "score", "minutes", "hours", "seconds", "count")
 DIRECTIONS = ("higher", "lower", "neither")
+# builtin: the pages cssite ships plus the project's own; own: only the project's; none: no Guidance section.
+GUIDANCE_CHOICES = ("builtin", "own", "none")
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -81,6 +83,8 @@ CONFIG = Schema("config", (
     Field("teams", "list_of", required=True, min_items=1, children=TEAM),
     Field("tickets", "list_of", children=TICKET_SOURCE),
     Field("analysis", "mapping", children=ANALYSIS),
+    Field("guidance", "enum", choices=GUIDANCE_CHOICES, example="builtin"),
+    Field("reference", "bool", example="true"),
 ))
 
 ITEM = Schema("item", (

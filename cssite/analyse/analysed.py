@@ -63,7 +63,7 @@ class AnalysedProject:
     reviews: list[ReviewFacts]  # in the project's review order
     teams: list[TeamFacts]  # in config order
     series: dict[str, list[TeamSeries]]  # metric id → one series per team with data
-    nav_metrics: list[Metric] = field(default_factory=list)  # metrics a team reports or a review cites
+    nav_metrics: list[Metric] = field(default_factory=list)  # metrics in use (data, cited, the project's own)
     hidden_metrics: list[Metric] = field(default_factory=list)  # the rest of the catalogue
 
 
@@ -103,11 +103,13 @@ def analyse(project: Project, index: KpiIndex, today: dt.date, git: dict | None 
             rows = [(pt, target_status(m, pt.value, target, project.config.analysis)) for pt in reversed(pts)]
             series[m.id].append(TeamSeries(team, pts, rows, target))
 
-    # The navigation lists metrics a team reports or a review cites; the rest of the catalogue
-    # stays one click away on the metrics page, so a small project's menu isn't twenty empty pages.
+    # The Metrics section and the navigation list metrics a team reports, a review cites, or the project's
+    # config/metrics.yml defines or targets; the rest of the catalogue is in the Reference, so a small
+    # project's menu isn't twenty empty pages.
     used = {m for r in project.reviews for i in r.items for m in i.metrics} | {
         o.metric for r in project.reviews for o in r.objectives if o.metric}
-    shown = [m for m in project.metrics.values() if m.id in used or series[m.id]]
+    own = {mid for mid, m in project.metrics.items() if project.builtin_metrics.get(mid) != m}
+    shown = [m for m in project.metrics.values() if m.id in used or m.id in own or series[m.id]]
     hidden = [m for m in project.metrics.values() if m not in shown]
     return AnalysedProject(project, today, latest, sorted(groups.items(), reverse=True), reviews, teams, series,
                            shown, hidden)

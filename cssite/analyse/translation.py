@@ -57,10 +57,12 @@ class LanguageCoverage:
 def guidance_texts(project: Project) -> list[UserText]:
     """Each guidance page as one text, translated into the languages that have a file of that name."""
     langs = project.config.languages
-    names = sorted({name for lang in langs for name in project.guidance.get(lang, {})})
+    # Only the project's own pages: the shipped ones are cssite's to translate, not the project's.
+    own = lambda lang, name: not project.guidance_sources.get(lang, {}).get(name, "").startswith("cssite:")  # noqa: E731
+    names = sorted({name for lang in langs for name in project.guidance.get(lang, {}) if own(lang, name)})
     out = []
     for name in names:
-        have = [lang for lang in langs if name in project.guidance.get(lang, {})]
+        have = [lang for lang in langs if name in project.guidance.get(lang, {}) and own(lang, name)]
         text = Text({lang: name for lang in have}, f"content/guidance/{have[0]}/{name}", 1)
         out.append(UserText(text.path, 1, "guidance page", text))
     return out

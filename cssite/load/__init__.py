@@ -37,7 +37,8 @@ def load_project(root: Path) -> tuple[Project | None, Diagnostics]:
             kpis = pd.concat([kpis, computed], ignore_index=True)
     kpis = check_duplicates(kpis, diags, root)
     check_granularity(kpis, diags, root)
-    guidance = load_guidance(root, config, diags) if config else {}
+    sources: dict[str, dict[str, str]] = {}
+    guidance = load_guidance(root, config, diags, sources) if config else {}
     if config is None or diags.errors:
         return None, diags
-    return Project(str(root), config, metrics, reviews, kpis, guidance, reports, builtin), diags
+    return Project(str(root), config, metrics, reviews, kpis, guidance, reports, builtin, sources), diags

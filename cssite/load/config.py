@@ -61,7 +61,9 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     )
     a = v.get("analysis") or {}
     analysis = AnalysisSettings(**{k: a[k] for k in ("min_n", "change_threshold", "tolerance") if k in a})
-    return Config(v["site_name"], languages, tuple(teams), tickets, analysis, len(diags.errors) == errors_before)
+    return Config(v["site_name"], languages, tuple(teams), tickets, analysis,
+                  guidance=v.get("guidance", "builtin"), reference=v.get("reference", True),
+                  complete=len(diags.errors) == errors_before)
 
 
 def builtin_catalogue_path():

@@ -1,7 +1,13 @@
-"""Hand-written guidance pages: content/guidance/<lang>/*.md."""
+"""Guidance pages: the ones cssite ships (cssite/data/guidance/<lang>/*.md) and the project's own.
+
+Every handbook gets the shipped pages by default. A project's content/guidance/<lang>/<page>.md
+replaces the shipped page of that name or adds a page; `guidance: own` keeps only the project's
+pages and `guidance: none` leaves the section out.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from cssite.errors import Diagnostics
@@ -11,15 +17,39 @@ from cssite.yamlio import read_text
 GUIDANCE_DIR = Path("content") / "guidance"
 
 
-def load_guidance(root: Path, config: Config, diags: Diagnostics) -> dict[str, dict[str, str]]:
-    """{lang: {relative file name: markdown}} for each enabled language that has a folder."""
+def builtin_guidance_dir():
+    return resources.files("cssite") / "data" / "guidance"
+
+
+def load_guidance(root: Path, config: Config, diags: Diagnostics,
+                  sources: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+    """{lang: {relative file name: markdown}} for each enabled language.
+
+    `sources`, when given, is filled with {lang: {file name: where it was read from}}: a
+    project-relative path for the project's own pages, `cssite:guidance/<lang>/<name>` for shipped ones.
+    """
     out: dict[str, dict[str, str]] = {}
+    if config.guidance == "none":
+        return out
+    shipped = builtin_guidance_dir()
     for lang in config.languages:
+        pages: dict[str, str] = {}
+        where: dict[str, str] = {}
+        if config.guidance == "builtin":
+            folder = shipped / lang
+            if folder.is_dir():
+                for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+                    if entry.name.endswith(".md"):
+                        pages[entry.name] = entry.read_text(encoding="utf-8")
+                        where[entry.name] = f"cssite:guidance/{lang}/{entry.name}"
         folder = root / GUIDANCE_DIR / lang
-        pages = {}
         for path in sorted(folder.rglob("*.md")):
             text = read_text(path, diags)
             if text is not None:
-                pages[path.relative_to(folder).as_posix()] = text
+                name = path.relative_to(folder).as_posix()
+                pages[name] = text  # the project's page replaces the shipped one of that name
+                where[name] = (GUIDANCE_DIR / lang / name).as_posix()
         out[lang] = pages
+        if sources is not None:
+            sources[lang] = where
     return out

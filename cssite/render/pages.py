@@ -238,16 +238,19 @@ class LanguageRenderer:
                       suggestions=f.suggestions, matrix=f.matrix, objectives=f.objectives, scores=f.scores,
                       prev_scores=f.prev_scores, git=f.git)
             self.page(changes_path(r), "changes.md.j2", review=r, previous=f.previous, diff=f.diff)
-        self.page("metrics/index.md", "metrics.md.j2", metrics=list(p.metrics.values()),
+        # The Metrics section lists what this handbook measures; the whole catalogue is in the Reference,
+        # whose table links every metric's page (so those pages exist while the Reference does).
+        self.page("metrics/index.md", "metrics.md.j2", metrics=a.nav_metrics,
                   teams_with_data={m: len(s) for m, s in a.series.items()})
-        for m in p.metrics.values():
+        for m in (p.metrics.values() if p.config.reference else a.nav_metrics):
             self.metric_page(m, a.series[m.id])
         rows = [(f.team, len(f.reviews), f.open_objectives) for f in a.teams]
         self.page("teams/index.md", "teams.md.j2", rows=rows)
         for f in a.teams:
             self.page(team_path(f.team.id), "team.md.j2", team=f.team, plan=f.plan, reviews=f.reviews)
         self.guidance_pages()
-        self.reference_pages()
+        if p.config.reference:
+            self.reference_pages()
         self.out.nav = self.nav()
         t = self.t
         self.out.theme_labels = {"to_dark": t("theme.to_dark"), "to_light": t("theme.to_light"),
@@ -334,7 +337,8 @@ class LanguageRenderer:
             reviews.append({formats.period(period, self.lang): [
                 {c.plain(p.config.team(r.team).name): review_path(r)} for r in rs
             ] + [{t("nav.changes", team=c.plain(p.config.team(r.team).name)): changes_path(r)} for r in rs]})
-        self.out.not_in_nav = [f"metrics/{m.id}.md" for m in self.analysed.hidden_metrics]
+        self.out.not_in_nav = [f"metrics/{m.id}.md" for m in self.analysed.hidden_metrics
+                               if f"metrics/{m.id}.md" in self.out.pages]
         metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
             {c.plain(m.name): f"metrics/{m.id}.md"} for m in self.analysed.nav_metrics]
         teams = [{t("nav.all_teams"): "teams/index.md"}] + [
@@ -346,7 +350,8 @@ class LanguageRenderer:
                {t("nav.teams"): teams}]
         if guidance:
             nav.append({t("nav.guidance"): guidance})
-        nav.append({t("nav.reference"): reference})
+        if p.config.reference:
+            nav.append({t("nav.reference"): reference})
         return nav
 
 
