@@ -55,18 +55,23 @@ def validate(project: Path, strict: bool) -> None:
                                             "anchor checks are always strict.)")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Parallel worker processes [default: number of CPUs, at most 4].")
-def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None) -> None:
+@click.option("--docs-out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Also write each language's generated Markdown pages and charts to DIR/<lang>/ (for "
+                   "inspection). DIR must be new, empty or one cssite wrote before.")
+def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, docs_out: Path | None) -> None:
     """Validate, then build the handbook site for every language.
 
     The new site replaces the old one only when the whole build succeeded; a
-    failed or interrupted build leaves the previous site exactly as it was.
+    failed or interrupted build leaves the previous site exactly as it was. A
+    language whose pages, charts, theme and configuration are the same as in the
+    published site is not built again: its folder is kept as it is.
     """
     from cssite.commands.build import run_build
 
     from cssite.errors import OptionError
 
     try:
-        run_build(project, site_dir, strict, jobs, commands=command_table())
+        run_build(project, site_dir, strict, jobs, commands=command_table(), docs_out=docs_out)
     except OptionError as exc:  # e.g. a --site-dir that would delete the project: a usage error, exit 2
         raise click.UsageError(exc.detail) from None
 

@@ -12,6 +12,9 @@ import click
 from cssite.errors import BuildError, plural
 
 
+DOCS_MARKER = ".cssite-docs"
+
+
 def _progress(message: str) -> None:
     click.echo(f"cssite: {message}", err=True)
 
@@ -21,15 +24,20 @@ def default_jobs() -> int:
 
 
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
-              today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None) -> Path:
+              today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None,
+              docs_out: Path | None = None) -> Path:
     """Build the whole site and publish it atomically; return the site folder.
 
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
+    `docs_out`: also write each language's generated pages and charts to `docs_out/<lang>/`.
+    A language whose pages, charts, theme and configuration are byte-identical to the
+    published site's is not built again: its folder is carried into the new site.
     """
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
     from cssite.publish.swap import check_site_dir, staged_site, write_root_pages
+    from cssite.publish.unchanged import carry_language, save_published, unchanged_languages
     from cssite.render.charts import render_all
     from cssite.analyse.analysed import analyse
     from cssite.render.pages import LanguageRenderer, template_env
@@ -43,6 +51,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     project, diags, index = load_checked(root, strict, today, outcome="nothing was built or changed.")
     echo_diagnostics(diags)
     check_site_dir(root, site_dir)
+    if docs_out is not None:
+        check_docs_out(root, site_dir, Path(docs_out))
     cfg = project.config
     for source, r in project.export_reports.items():
         dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())
@@ -60,25 +70,69 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     cache = root / ".cssite-cache"
     specs = [spec for r in rendered for spec in r.charts.values()]
     chart_files = render_all(specs, cache / "charts", jobs, progress, uses=sum(r.chart_uses for r in rendered))
+    files_of = {}
+    for r in rendered:
+        files = {path: text.encode("utf-8") for path, text in r.pages.items()}
+        for path, spec in r.charts.items():
+            files[path] = chart_files[spec.key].read_bytes()
+        files_of[r.lang] = files
+    if docs_out is not None:
+        write_docs_out(Path(docs_out), files_of)
+        progress(f"wrote the generated pages and charts to {docs_out}")
 
     work = cache / "build"
     with staged_site(site_dir) as stage:
         jobs_list = []
         for r in rendered:
-            files = {path: text.encode("utf-8") for path, text in r.pages.items()}
-            for path, spec in r.charts.items():
-                files[path] = chart_files[spec.key].read_bytes()
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
-            jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files, stage,
-                                            r.not_in_nav, r.theme_labels))
-        progress(f"building {plural(len(jobs_list), 'language')} with MkDocs "
-                 f"({min(jobs, len(jobs_list))} at a time)")
-        results = build_languages(jobs_list, jobs)
+            jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files_of[r.lang],
+                                            stage, r.not_in_nav, r.theme_labels))
+        fingerprints = {j.lang: j.fingerprint for j in jobs_list}
+        same = unchanged_languages(cache, site_dir, fingerprints)
+        for lang in sorted(same):
+            carry_language(site_dir, stage, lang)
+        to_build = [j for j in jobs_list if j.lang not in same]
+        if same:
+            progress(f"unchanged since the last build, kept as published: {', '.join(sorted(same))}")
+        if to_build:
+            progress(f"building {plural(len(to_build), 'language')} with MkDocs "
+                     f"({min(jobs, len(to_build))} at a time)")
+        results = build_languages(to_build, jobs)
         failed = [(lang, msgs) for lang, ok, msgs in results if not ok]
         if failed:
             detail = "\n".join(f"  [{lang}] {m}" for lang, msgs in failed for m in msgs[:20])
             raise BuildError(f"MkDocs build failed; the previous site is unchanged.\n{detail}")
         write_root_pages(stage, cfg.default_language, [(r.lang, *r.not_found) for r in rendered],
                          has_site_url=base_site_url(root) is not None)
+    save_published(cache, site_dir, fingerprints)
     progress(f"published {site_dir} in {time.perf_counter() - started:.1f} s")
     return site_dir
+
+
+def check_docs_out(root: Path, site_dir: Path, folder: Path) -> None:
+    """Refuse a --docs-out folder whose language folders would overwrite the user's work or the site."""
+    from cssite.errors import OptionError
+
+    root, site, out = root.resolve(), site_dir.resolve(), folder.resolve()
+    if out == root or out in root.parents:
+        raise OptionError(f"--docs-out {folder} holds the project itself; choose a folder of its own")
+    if out == site or site in out.parents or out in site.parents:
+        raise OptionError(f"--docs-out {folder} overlaps the site folder {site_dir}; choose a folder of its own")
+    if out.is_dir() and any(out.iterdir()) and not (out / DOCS_MARKER).exists():
+        raise OptionError(f"--docs-out {folder} is not empty and was not made by cssite; "
+                          "choose an empty or new folder (cssite replaces its language folders on every build)")
+
+
+def write_docs_out(folder: Path, files_of: dict[str, dict[str, bytes]]) -> None:
+    """`--docs-out`: each language's generated Markdown pages and charts in `folder/<lang>/`, exactly.
+
+    Files a previous run left in a language folder are removed, so the folder is
+    only ever written where cssite wrote before (or where nothing was).
+    """
+    from cssite.publish.mkdocs_build import sync_docs
+
+    marker = folder / DOCS_MARKER
+    folder.mkdir(parents=True, exist_ok=True)
+    marker.write_text("Generated Markdown pages and charts, written by cssite build --docs-out.\n")
+    for lang, files in files_of.items():
+        sync_docs(folder / lang, files)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from cssite.publish.unchanged import language_fingerprint
+
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ru": "Русский", "et": "Eesti", "zh": "中文"}
 
 # Per-language search settings (see the README's "Search" notes): Russian needs a stemmer in the
@@ -55,6 +57,7 @@ class LanguageJob:
     lang: str
     config_file: str
     site_dir: str
+    fingerprint: str = ""  # everything the build reads, hashed (publish/unchanged.py)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -180,7 +183,19 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav, labels)
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
-    return LanguageJob(lang, str(config_file), str(site_dir / lang))
+    fingerprint = language_fingerprint({**files, **assets}, cfg, base_inputs(root))
+    return LanguageJob(lang, str(config_file), str(site_dir / lang), fingerprint)
+
+
+def base_inputs(root: Path) -> bytes:
+    """The bytes of the base mkdocs.yml and of the hook modules it names (both change what MkDocs does)."""
+    path = base_config(root)
+    out = path.read_bytes()
+    hooks = read_base_config(root)[0].get("hooks")
+    for hook in hooks if isinstance(hooks, list) else []:
+        p = path.parent / str(hook)
+        out += b"\0" + (p.read_bytes() if p.is_file() else b"")
+    return out
 
 
 class _Collect(logging.Handler):
@@ -192,9 +207,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _quiet_mkdocs() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
 def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     """Build one language. Returns (lang, ok, warnings and errors)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _quiet_mkdocs()
     import jieba  # Material's search splits Chinese with it; its start-up chatter is not the user's business
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -218,11 +237,51 @@ def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     return job.lang, ok and not handler.messages, handler.messages
 
 
+def warm_up(job: LanguageJob) -> None:
+    """Import what every language build needs, once, in this process (before the workers fork).
+
+    Loading one language's configuration imports MkDocs, the Material theme, its
+    search plugin and every Markdown extension mkdocs.yml names; jieba (Chinese
+    search) is imported too. Its dictionary is not loaded here: only the Chinese
+    build needs it, and that one starts first in a worker, beside the others.
+    """
+    _quiet_mkdocs()
+    import jieba  # noqa: F401
+    from mkdocs.commands.build import build  # noqa: F401
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    log = logging.getLogger("mkdocs")
+    handler, propagate = _Collect(), log.propagate
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        load_config(config_file=job.config_file, strict=True)
+    except (Abort, MkDocsException, OSError):
+        pass  # the real build reports it, with the language it belongs to
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
+
+
+def _pool_context():
+    """Workers forked from this (warm) process where the platform can fork; fresh interpreters elsewhere."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+
+
 def build_languages(jobs_list: list[LanguageJob], workers: int) -> list[tuple[str, bool, list[str]]]:
-    """Run every language build; the slowest (zh, with jieba) starts first."""
+    """Run every language build; the slowest (zh, with jieba) starts first.
+
+    With several workers, MkDocs and its plugins are imported once here and the
+    workers fork from this process, so each language pays only for its own pages.
+    """
     ordered = sorted(jobs_list, key=lambda j: j.lang != "zh")
+    if not ordered:
+        return []
     if workers <= 1 or len(ordered) == 1:
         return [run_mkdocs(j) for j in ordered]
-    with ProcessPoolExecutor(min(workers, len(ordered))) as pool:
+    warm_up(ordered[-1])
+    with ProcessPoolExecutor(min(workers, len(ordered)), mp_context=_pool_context()) as pool:
         return list(pool.map(run_mkdocs, ordered))
-
