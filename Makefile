@@ -22,6 +22,7 @@ serve: site
 	$(BIN)/python -m http.server -d site 8000
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/kpi_bench.py
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/scale_bench.py

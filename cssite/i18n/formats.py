@@ -14,23 +14,34 @@ from cssite.model import Period
 
 _UNIT_NAMES = {"minutes": "duration-minute", "hours": "duration-hour", "seconds": "duration-second"}
 
+# Every function here is pure and the pages of five languages print the same few hundred values
+# over and over, so results are cached, and Babel gets a parsed Locale rather than a code to parse.
+_cached = lru_cache(maxsize=1 << 16)
 
+
+@lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@_cached
 def number(value: float, lang: str, decimals: int = 1) -> str:
     """A plain number: `1 234,5` in fr, `1,234.5` in en."""
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(round(value, decimals), format=fmt, locale=lang)
+    return format_decimal(round(value, decimals), format=fmt, locale=_locale(lang))
 
 
+@_cached
 def percent(value: float, lang: str, decimals: int = 1) -> str:
     """`value` is 0–100. fr `86,4 %`, et `86,4%`, zh `86.4%`."""
-    return format_percent(value / 100.0, format=_percent_pattern(lang, decimals), locale=lang)
+    return format_percent(value / 100.0, format=_percent_pattern(lang, decimals), locale=_locale(lang))
 
 
 @lru_cache(maxsize=None)
 def _percent_pattern(lang: str, decimals: int) -> str:
     # Keep the locale's own pattern (fr puts a space before %, et does not); only widen its decimals.
     digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return Locale.parse(lang).percent_formats[None].pattern.replace("#,##0", digits, 1)
+    return _locale(lang).percent_formats[None].pattern.replace("#,##0", digits, 1)
 
 
 def signed(value: float, lang: str, decimals: int = 1) -> str:
@@ -52,6 +63,7 @@ def unit_decimals(unit: str) -> int:
     return UNIT_DECIMALS.get(unit, 1)
 
 
+@_cached
 def kpi_value(value: float, unit: str, lang: str, decimals: int | None = None) -> str:
     """A KPI value in its unit, the way the language writes it.
 
@@ -65,11 +77,12 @@ def kpi_value(value: float, unit: str, lang: str, decimals: int | None = None) -
     if unit == "points":
         return signed(value, lang, decimals)
     if unit in _UNIT_NAMES:
-        return format_unit(round(value, decimals), _UNIT_NAMES[unit], length="short", locale=lang,
+        return format_unit(round(value, decimals), _UNIT_NAMES[unit], length="short", locale=_locale(lang),
                            format="#,##0" + ("." + "0" * decimals if decimals else ""))
     return number(value, lang, decimals)
 
 
+@_cached
 def kpi_change(delta: float, unit: str, lang: str) -> str:
     """A change between two values: percentage points for percentages, the unit otherwise."""
     if unit in ("percent", "points", "score", "count"):
@@ -78,15 +91,18 @@ def kpi_change(delta: float, unit: str, lang: str) -> str:
     return sign + kpi_value(abs(delta), unit, lang)
 
 
+@_cached
 def date(value: dt.date, lang: str) -> str:
     """A long date: `30 septembre 2026`, `2026年9月30日`."""
-    return format_date(value, "long", locale=lang)
+    return format_date(value, "long", locale=_locale(lang))
 
 
+@_cached
 def short_date(value: dt.date, lang: str) -> str:
-    return format_date(value, "medium", locale=lang)
+    return format_date(value, "medium", locale=_locale(lang))
 
 
+@_cached
 def period(p: Period, lang: str) -> str:
     """A quarter or month as the language names it: `T3 2026`, `2026年第3季度`."""
-    return format_skeleton("yQQQ" if p.kind == "quarter" else "yMMM", p.start, locale=lang)
+    return format_skeleton("yQQQ" if p.kind == "quarter" else "yMMM", p.start, locale=_locale(lang))

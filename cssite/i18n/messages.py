@@ -20,7 +20,8 @@ class MissingMessage(KeyError):
 def catalogue(lang: str) -> dict[str, str]:
     """{key: text} for `lang`, read once per process."""
     path = resources.files("cssite") / "data" / "messages" / f"{lang}.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, same data
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a safe loader)
 
 
 class Messages:
