@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from cssite.publish.unchanged import language_fingerprint
+from cssite.render.markdown import html_text
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ru": "Русский", "et": "Eesti", "zh": "中文"}
 
@@ -142,6 +143,15 @@ def translated_theme(base: dict, complete: bool, labels: dict[str, str]) -> dict
     return out
 
 
+def escaped_nav(nav):
+    """A MkDocs `nav` with every title escaped for HTML (page paths are cssite's own and stay as they are)."""
+    if isinstance(nav, list):
+        return [escaped_nav(entry) for entry in nav]
+    if isinstance(nav, dict):
+        return {html_text(title): escaped_nav(value) for title, value in nav.items()}
+    return nav
+
+
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
                     site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None) -> dict:
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
@@ -150,7 +160,8 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
     local = translated_theme(base, complete, labels) if labels else {}
     return {
         "INHERIT": str(base_config(root).resolve()),
-        "site_name": site_name,
+        # MkDocs and the theme write the site name and navigation titles into the HTML as they are.
+        "site_name": html_text(site_name),
         "docs_dir": "docs",
         "site_dir": str(site_dir / lang),
         "use_directory_urls": True,
@@ -159,7 +170,7 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir),
                   **({"palette": local["palette"]} if "palette" in local else {})},
         **({"markdown_extensions": local["markdown_extensions"]} if "markdown_extensions" in local else {}),
-        "nav": nav,
+        "nav": escaped_nav(nav),
         "not_in_nav": "\n".join(f"/{page}" for page in not_in_nav),
         "extra_css": ["assets/cssite.css"],
         "plugins": [{"search": SEARCH.get(lang, {"lang": ["en"]})}],

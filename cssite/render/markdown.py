@@ -1,33 +1,182 @@
-"""Putting user text and tool text safely into Markdown pages."""
+"""The one escape path from user text to HTML.
+
+Every string a user wrote reaches a page through one of three functions here:
+
+- `text()`: plain text placed in a Markdown page (body, table cell, heading, list item). Everything that
+  Markdown or HTML would read as markup (`<`, `&`, `*`, `_`, `[`, `{: …}`, `|`, a leading `#` or `1.` …)
+  becomes a character reference, so the reader sees exactly what was typed and nothing takes effect.
+- `html_text()`: plain text handed to MkDocs as a site name, navigation title or page title. MkDocs and the
+  theme put those into the HTML as they are (they are meant to allow markup), so they are escaped for HTML.
+- `summary_html()`: user Markdown (review summaries). A fixed subset of Markdown is rendered to HTML here,
+  with links and images only to http, https, mailto or relative URLs, and the result passes nh3's allow-list
+  sanitizer before it is placed in the page as one raw HTML block that MkDocs' Markdown does not touch.
+
+Templates can't forget to call them: the Jinja environment's `finalize` sends every value that is not a
+`markupsafe.Markup` through `text()`, and the helpers templates call return `Markup`.
+"""
 
 from __future__ import annotations
 
 import html
-import re
 import posixpath
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+from urllib.parse import urlsplit
 
+import markdown as _markdown
+import nh3
 from markupsafe import Markup
 
-
-def escape_inline(s: str) -> str:
-    """User text in running Markdown or a table cell: no HTML tags, no table breaks."""
-    s = html.escape(s, quote=True)
-    return s.replace("|", "&#124;").replace("\n", " ").replace("[", "&#91;").replace("]", "&#93;") \
-            .replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
-
-
-_UNSAFE_LINK = re.compile(r"\[([^\]]*)\]\(\s*(?:javascript|vbscript|data)\s*:[^)]*\)", re.IGNORECASE)
+# Characters that are markup somewhere in Markdown, its extensions or HTML, anywhere in a line.
+_ALWAYS = set('&<>"\\`*[]{}|~=^+$!#:')
+# Control characters never reach a page (the YAML reader refuses them; a CSV or an export may still hold one).
+# \x02 and \x03 in particular are Python-Markdown's placeholder delimiters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What starts a Markdown block at the beginning of a line: a list item, a numbered item, a rule, a quote …
+_LEADING = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-?])")
 
 
-def escape_block(s: str) -> str:
-    """User Markdown (summaries): Markdown stays, raw HTML becomes visible text, script links go nowhere."""
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _UNSAFE_LINK.sub(r"\1", s)  # keep the link's words, drop the script
+def _entity(ch: str) -> str:
+    return f"&#{ord(ch)};"
 
 
-def escape_alt(s: str) -> str:
-    """Image alt text inside ![…]."""
-    return s.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
+def text(s) -> Markup:
+    """Plain user text, safe anywhere in a Markdown page's running text; shown exactly as typed."""
+    if isinstance(s, Markup):
+        return s
+    s = _CONTROL.sub("", str(s)).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    out = []
+    n = len(s)
+    for i, ch in enumerate(s):
+        if ch in _ALWAYS:
+            out.append(_entity(ch))
+        elif ch == "_":  # inside a word (snake_case) it is no emphasis; at a word's edge it can be
+            inner = 0 < i < n - 1 and s[i - 1].isalnum() and s[i + 1].isalnum()
+            out.append("_" if inner else _entity(ch))
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    m = _LEADING.match(escaped)
+    if m:
+        if m.group(2) is not None:  # "2026. A year" would become a numbered list
+            escaped = m.group(1) + m.group(2) + _entity(m.group(3)) + escaped[m.end():]
+        else:
+            escaped = m.group(4) + _entity(m.group(5)) + escaped[m.end():]
+    return Markup(escaped)
+
+
+def html_text(s) -> str:
+    """Plain text for a place where MkDocs or the theme writes it into HTML as is (names, titles)."""
+    if isinstance(s, Markup):
+        return str(s)
+    return html.escape(_CONTROL.sub("", str(s)).replace("\n", " "), quote=True).replace("&#x27;", "'")
+
+
+def alt(s: str) -> str:
+    """Image alt text inside `![…]`: Markdown takes it literally and Python-Markdown escapes it as an attribute."""
+    s = _CONTROL.sub("", s).replace("\n", " ")
+    return s.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def code(s) -> Markup:
+    """A value shown as an inline code span (an id, an option name): nothing inside a code span is markup."""
+    s = _CONTROL.sub("", str(s)).replace("\n", " ")
+    longest = max((len(m) for m in re.findall(r"`+", s)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return Markup(f"{fence}{pad}{s}{pad}{fence}")
+
+
+# --- user Markdown ------------------------------------------------------------------------------------
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+# The subset a summary may use: paragraphs, emphasis, lists, quotes, code, sub-headings, links, images.
+ALLOWED_TAGS = frozenset({"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+                          "h3", "h4", "h5", "h6", "a", "img"})
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+
+
+def safe_url(url: str) -> bool:
+    """http, https, mailto or a relative URL (no scheme at all); anything else (javascript:, data:, …) is refused."""
+    # Browsers ignore tabs, newlines and leading control characters and decode references inside a URL.
+    u = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
+    try:
+        scheme = urlsplit(u).scheme.lower()
+    except ValueError:
+        return False
+    if scheme:
+        return scheme in ALLOWED_SCHEMES
+    return not u.startswith("//") and not u.startswith("\\")  # no scheme-relative jump to another host
+
+
+class _UrlFilter(_markdown.treeprocessors.Treeprocessor):
+    """First wall: a link with a refused URL keeps its words and loses the link; such an image is dropped."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for i, el in reversed(list(enumerate(parent))):
+                if el.tag == "a" and not safe_url(el.get("href", "")):
+                    el.tag = "span"
+                    el.attrib.clear()
+                elif el.tag == "img" and not safe_url(el.get("src", "")):
+                    tail = el.tail
+                    parent.remove(el)
+                    if tail:  # keep the text that followed the image
+                        if i > 0:
+                            parent[i - 1].tail = (parent[i - 1].tail or "") + tail
+                        else:
+                            parent.text = (parent.text or "") + tail
+
+
+class _SafeSubset(_markdown.extensions.Extension):
+    def extendMarkdown(self, md: _markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown API
+        # No raw HTML: `<b>` is text. Python-Markdown has no safe mode, so the HTML readers are removed.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_UrlFilter(md), "cssite_urls", 1)
+
+
+@lru_cache(maxsize=1)
+def _summary_md() -> _markdown.Markdown:
+    # Fenced code only: no attribute lists, no md_in_html, nothing that turns text into attributes.
+    return _markdown.Markdown(extensions=["fenced_code", _SafeSubset()], output_format="html")
+
+
+def summary_html(s: str) -> Markup:
+    """User Markdown → sanitized HTML (no blank lines, so a page's Markdown keeps it as one raw block)."""
+    md = _summary_md()
+    md.reset()
+    rendered = md.convert(_CONTROL.sub("", s))
+    clean = nh3.clean(rendered, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                      url_schemes=set(ALLOWED_SCHEMES), link_rel="noopener noreferrer", strip_comments=True)
+    # A blank line would end the raw HTML block early and let MkDocs read the rest as Markdown; inside <pre>
+    # a newline is kept as a character reference instead, which shows the same.
+    clean = re.sub(r"<pre>.*?</pre>", lambda m: m.group(0).replace("\n", "&#10;"), clean, flags=re.S)
+    clean = re.sub(r"\n\s*\n", "\n", clean)
+    return Markup(clean)
+
+
+def summary_block(s: str, lang: str | None = None) -> Markup:
+    """A summary as a raw HTML block of its own, optionally marked as written in another language."""
+    lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
+    return Markup(f'<div class="cs-summary"{lang_attr}>\n{summary_html(s)}\n</div>')
+
+
+# --- tool text in templates ------------------------------------------------------------------------------
+
+class TemplateMessages:
+    """The message catalogue as templates see it: values filled in are escaped unless already Markup.
+
+    Catalogue texts are the tool's own (trusted); what goes into their `{placeholders}` may be user text.
+    """
+
+    def __init__(self, messages) -> None:
+        self.messages = messages
+        self.lang = messages.lang
+
+    def __call__(self, key: str, **values) -> Markup:
+        return Markup(self.messages(key, **{k: text(v) for k, v in values.items()}))
 
 
 def relative(target: str, current: str) -> str:
@@ -36,4 +185,12 @@ def relative(target: str, current: str) -> str:
 
 
 def attr(s: str) -> Markup:
-    return Markup(html.escape(s, quote=True))
+    """A value inside a double-quoted HTML attribute of cssite's own markup."""
+    return Markup(html.escape(str(s), quote=True))
+
+
+def finalize(value):
+    """Jinja's `finalize`: whatever a template prints goes through `text()` unless it is Markup."""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return value
+    return text(value)

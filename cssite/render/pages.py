@@ -16,13 +16,10 @@ from cssite.i18n import formats
 from cssite.i18n.messages import Messages, MissingMessage
 from cssite.model import Metric, Period, Project, Review, Text
 from cssite.render.charts import ChartSpec, y_axis
-from cssite.render.markdown import (
-    attr,
-    escape_alt,
-    escape_block,
-    escape_inline,
-    relative,
-)
+from markupsafe import Markup
+
+from cssite.render import markdown as esc
+from cssite.render.markdown import TemplateMessages, attr, relative
 from cssite.schema import QUADRANTS, STATUSES
 
 if TYPE_CHECKING:  # the renderer only reads analysis results; it imports no analysis code
@@ -44,9 +41,13 @@ def template_env(project_root: Path) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(str(own)))
     loaders.append(jinja2.FileSystemLoader(str(resources.files("cssite.templates"))))
     # `{#id}` is Markdown's heading-id syntax here, so Jinja comments use `{## … ##}` instead.
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                              comment_start_string="{##", comment_end_string="##}",
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    # Jinja's own autoescape knows HTML only; pages are Markdown, so `finalize` sends every printed value that
+    # is not Markup through the one escape function (render/markdown.py), and `e` means the same escaping.
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             comment_start_string="{##", comment_end_string="##}", finalize=esc.finalize,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters.update(e=esc.text, escape=esc.text, forceescape=esc.text, code=esc.code)
+    return env
 
 
 @dataclass
@@ -66,43 +67,50 @@ class Page:
 
     def __init__(self, r: "LanguageRenderer", path: str) -> None:
         self.r, self.path, self.lang = r, path, r.lang
-        self.t = r.t
+        self.t = r.tm  # fills placeholders with escaped values and returns Markup
 
     # --- links -------------------------------------------------------------
-    def link(self, target: str) -> str:
-        return relative(target, self.path)
+    def link(self, target: str) -> Markup:
+        return Markup(relative(target, self.path))
 
-    def review_link(self, review: Review) -> str:
+    def review_link(self, review: Review) -> Markup:
         return self.link(review_path(review))
 
-    def changes_link(self, review: Review) -> str:
+    def changes_link(self, review: Review) -> Markup:
         return self.link(changes_path(review))
 
-    def team_link(self, team_id: str) -> str:
+    def team_link(self, team_id: str) -> Markup:
         return self.link(team_path(team_id))
 
-    def metric_link(self, metric_id: str, anchor: str = "") -> str:
-        return self.link(f"metrics/{metric_id}.md") + (f"#{anchor}" if anchor else "")
+    def metric_link(self, metric_id: str, anchor: str = "") -> Markup:
+        return Markup(relative(f"metrics/{metric_id}.md", self.path) + (f"#{anchor}" if anchor else ""))
 
     # --- user text -----------------------------------------------------------
-    def text(self, value: Text | None, block: bool = False) -> str:
-        """User text in this language, escaped; a fallback is marked with its language and 'not translated'."""
+    def text(self, value: Text | None, block: bool = False) -> Markup:
+        """User text in this language, escaped; a fallback is marked with its language and 'not translated'.
+
+        `block`: the text is user Markdown (a summary): rendered to sanitized HTML (see render/markdown.py).
+        """
         if value is None:
-            return ""
+            return Markup("")
         s, got = value.resolve(self.lang, self.r.default)
-        body = escape_block(s) if block else escape_inline(s)
+        if block:
+            body = esc.summary_block(s, None if got == self.lang else got)
+        else:
+            body = esc.text(s)
         if got == self.lang:
             return body
-        mark = f'<small class="cs-untranslated" title="{attr(self.t("untranslated.title"))}">{self.t("untranslated")}</small>'
+        mark = Markup(f'<small class="cs-untranslated" title="{attr(self.t("untranslated.title"))}">'
+                      f'{self.t("untranslated")}</small>')
         if block:
-            return f'<div lang="{got}" markdown>\n\n{body}\n\n</div>\n{mark}'
-        return f'<span lang="{got}">{body}</span> {mark}'
+            return Markup(f"{body}\n\n{mark}")
+        return Markup(f'<span lang="{attr(got)}">{body}</span> {mark}')
 
-    def team_name(self, team_id: str) -> str:
+    def team_name(self, team_id: str) -> Markup:
         if team_id == "all":
             return self.t("team.all")
         team = self.r.project.config.team(team_id)
-        return self.text(team.name) if team else escape_inline(team_id)
+        return self.text(team.name) if team else esc.text(team_id)
 
     def item_rows(self, changes) -> list[tuple[list[str], object, object]]:
         """One row per item: (the kinds of change, the item before, the item after)."""
@@ -114,7 +122,7 @@ class Page:
                 rows.append(([ch.kind], ch.old, ch.new))
         return rows
 
-    def item_change_detail(self, kinds: list[str], item) -> str:
+    def item_change_detail(self, kinds: list[str], item) -> Markup:
         """What a re-weighting, re-rating or change of cited metrics changed, shown after the item's text."""
         out = ""
         if "reweighted" in kinds:
@@ -123,18 +131,21 @@ class Page:
             out += f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or "—")}</small>'
         if "relinked" in kinds:
             names = ", ".join(self.metric_name(m) for m in item.metrics)
-            out += f" ({self.t('metric.cited', metrics=names) if names else self.t('metric.none_cited')})"
-        return out
+            out += f" ({self.t('metric.cited', metrics=Markup(names)) if names else self.t('metric.none_cited')})"
+        return Markup(out)
 
-    def title(self, *parts: str) -> str:
-        """A front-matter `title:` value (the browser tab's title): plain text, quoted for YAML."""
-        return json.dumps(" · ".join(parts), ensure_ascii=False)
+    def title(self, *parts: str) -> Markup:
+        """A front-matter `title:` value (the browser tab's title), quoted for YAML.
+
+        The theme writes it into the HTML as it is, so plain parts are escaped for HTML here.
+        """
+        return Markup(json.dumps(" · ".join(esc.html_text(p) for p in parts), ensure_ascii=False))
 
     def team_plain(self, team_id: str) -> str:
         team = self.r.project.config.team(team_id)
         return self.plain(team.name) if team else team_id
 
-    def metric_name(self, metric_id: str) -> str:
+    def metric_name(self, metric_id: str) -> Markup:
         return self.text(self.r.project.metrics[metric_id].name)
 
     def plain(self, value: Text | None) -> str:
@@ -142,61 +153,66 @@ class Page:
         return value.resolve(self.lang, self.r.default)[0] if value else ""
 
     # --- numbers and dates ---------------------------------------------------
-    def value(self, v: float | None, metric: Metric) -> str:
-        return "—" if v is None else formats.kpi_value(v, metric.unit, self.lang)
+    # Numbers and dates are the tool's own text (Babel's), escaped for Markdown all the same: a leading
+    # "-" or "+" must not start a list.
+    def value(self, v: float | None, metric: Metric) -> Markup:
+        return esc.text("—" if v is None else formats.kpi_value(v, metric.unit, self.lang))
 
-    def count(self, v: float | None) -> str:
-        return "—" if v is None else formats.number(v, self.lang, 0)
+    def count(self, v: float | None) -> Markup:
+        return esc.text("—" if v is None else formats.number(v, self.lang, 0))
 
-    def score(self, v: float) -> str:
-        return formats.number(v, self.lang, 2)
+    def score(self, v: float) -> Markup:
+        return esc.text(formats.number(v, self.lang, 2))
 
-    def percent(self, share: float) -> str:
-        return formats.percent(share * 100, self.lang, 0)
+    def percent(self, share: float) -> Markup:
+        return esc.text(formats.percent(share * 100, self.lang, 0))
 
-    def score_change(self, v: float) -> str:
-        return formats.signed(v, self.lang, 2)
+    def score_change(self, v: float) -> Markup:
+        return esc.text(formats.signed(v, self.lang, 2))
 
-    def period(self, p: Period) -> str:
-        return formats.period(p, self.lang)
+    def period(self, p: Period) -> Markup:
+        return esc.text(formats.period(p, self.lang))
 
-    def long_date(self, d: dt.date) -> str:
-        return formats.date(d, self.lang)
+    def long_date(self, d: dt.date) -> Markup:
+        return esc.text(formats.date(d, self.lang))
 
-    def date(self, d: dt.date | None) -> str:
-        return "—" if d is None else formats.short_date(d, self.lang)
+    def date(self, d: dt.date | None) -> Markup:
+        return esc.text("—" if d is None else formats.short_date(d, self.lang))
 
-    def change(self, c: Change | None, metric: Metric) -> str:
+    def change(self, c: Change | None, metric: Metric) -> Markup:
         """`▲ +2,5 pp` for a significant change; the delta and 'not significant' otherwise."""
         if c is None:
-            return "—"
-        delta = formats.kpi_change(c.delta, metric.unit, self.lang)
+            return Markup("—")
+        delta = esc.text(formats.kpi_change(c.delta, metric.unit, self.lang))
         if metric.unit == "percent":
             delta = self.t("unit.pp", value=delta)
         if not c.significant:
-            return f'<span class="cs-change cs-change--ns">{delta} <small>({self.t("change.not_significant")})</small></span>'
+            return Markup(f'<span class="cs-change cs-change--ns">{delta} <small>({self.t("change.not_significant")})'
+                          '</small></span>')
         word = self.t(f"change.{c.direction}")
-        return f'<span class="cs-change cs-change--{c.direction}" title="{attr(word)}">{DIRECTION_ICONS[c.direction]} {delta}</span>'
+        return Markup(f'<span class="cs-change cs-change--{c.direction}" title="{attr(word)}">'
+                      f'{DIRECTION_ICONS[c.direction]} {delta}</span>')
 
-    def status(self, s: str | None) -> str:
+    def status(self, s: str | None) -> Markup:
         if s is None:
-            return f'<span class="cs-status cs-status--none">{self.t("status.none")}</span>'
-        return f'<span class="cs-status cs-status--{s}">{STATUS_ICONS[s]} {self.t("status." + s)}</span>'
+            return Markup(f'<span class="cs-status cs-status--none">{self.t("status.none")}</span>')
+        return Markup(f'<span class="cs-status cs-status--{s}">{STATUS_ICONS[s]} {self.t("status." + s)}</span>')
 
-    def objective_status(self, s: str) -> str:
-        return f'<span class="cs-ostatus cs-ostatus--{s}">{self.t("objective_status." + s)}</span>'
+    def objective_status(self, s: str) -> Markup:
+        return Markup(f'<span class="cs-ostatus cs-ostatus--{s}">{self.t("objective_status." + s)}</span>')
 
-    def interval(self, low: float | None, high: float | None, metric: Metric) -> str:
+    def interval(self, low: float | None, high: float | None, metric: Metric) -> Markup:
         if low is None or high is None:
-            return "—"
+            return Markup("—")
         return self.t("interval", low=self.value(low, metric), high=self.value(high, metric))
 
-    def kpi_cell(self, s: KpiState | None) -> str:
+    def kpi_cell(self, s: KpiState | None) -> Markup:
         """Compact inline evidence: value, status, trend."""
         if s is None:
             return self.t("no_data")
         target = f' · {self.t("target")} {self.value(s.target, s.metric)}' if s.target is not None else ""
-        return f"{self.value(s.latest.value, s.metric)}{target} · {self.status(s.status)} · {self.change(s.previous, s.metric)}"
+        return Markup(f"{self.value(s.latest.value, s.metric)}{target} · {self.status(s.status)} · "
+                      f"{self.change(s.previous, s.metric)}")
 
 
 def review_path(review: Review) -> str:
@@ -224,7 +240,8 @@ class LanguageRenderer:
         self.analysed, self.project, self.lang, self.env = analysed, analysed.project, lang, env
         self.commands = commands or []  # the CLI's commands, for the Reference (the CLI passes them down)
         self.default = self.project.config.default_language
-        self.t = Messages(lang)
+        self.t = Messages(lang)  # plain text (navigation, chart labels): escaped where it is handed on
+        self.tm = TemplateMessages(self.t)  # what templates and page helpers use
         self.out = RenderedLanguage(lang, {})
 
     def render(self) -> RenderedLanguage:
@@ -265,7 +282,7 @@ class LanguageRenderer:
         c = Page(self, path)
         try:
             tpl = self.env.get_template(template)
-            self.out.pages[path] = tpl.render(c=c, t=self.t, project=self.project, lang=self.lang,
+            self.out.pages[path] = tpl.render(c=c, t=self.tm, project=self.project, lang=self.lang,
                                               QUADRANTS=QUADRANTS, STATUSES=STATUSES, **context)
         except (jinja2.TemplateError, MissingMessage) as exc:
             where = _project_template_line(exc, Path(self.project.root) / "templates")
@@ -299,15 +316,15 @@ class LanguageRenderer:
             target=target, target_label=self.t("chart.target", value=fmt(target)) if target is not None else "",
         )
 
-    def chart_alt(self, m: Metric, team: str, pts) -> str:
+    def chart_alt(self, m: Metric, team: str, pts) -> Markup:
         c = Page(self, "")
         name = c.plain(m.name)
         team_name = self.t("team.all") if team == "all" else c.plain(self.project.config.team(team).name)
         first, last = pts[0], pts[-1]
-        return escape_alt(self.t("chart.alt", metric=name, team=team_name,
+        return Markup(esc.alt(self.t("chart.alt", metric=name, team=team_name,
                                  start=formats.period(first.period, self.lang), end=formats.period(last.period, self.lang),
                                  first=formats.kpi_value(first.value, m.unit, self.lang),
-                                 last=formats.kpi_value(last.value, m.unit, self.lang)))
+                                 last=formats.kpi_value(last.value, m.unit, self.lang))))
 
     def guidance_pages(self) -> None:
         own = self.project.guidance.get(self.lang, {})
@@ -324,7 +341,7 @@ class LanguageRenderer:
     def reference_pages(self) -> None:
         from cssite.render.reference import reference_context
 
-        ctx = reference_context(self.project, self.t, self.commands)
+        ctx = reference_context(self.project, self.tm, self.commands)
         for name in REFERENCE_PAGES:
             self.page(f"reference/{name}.md", f"reference-{name}.md.j2", **ctx)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from cssite.model import Project
 from cssite.schema import (
     ANALYSIS,
@@ -22,9 +24,9 @@ def field_rows(schema: Schema, t) -> list[dict]:
     rows = []
     for f in schema.fields:
         if f.kind == "enum":
-            kind = t("kind.enum", choices=", ".join(f"`{c}`" for c in f.choices))
+            kind = t("kind.enum", choices=Markup(", ".join(f"`{c}`" for c in f.choices)))
         elif f.kind == "language_list":
-            kind = t("kind.language_list", choices=", ".join(f"`{c}`" for c in f.choices))
+            kind = t("kind.language_list", choices=Markup(", ".join(f"`{c}`" for c in f.choices)))
         else:
             kind = t(f"kind.{f.kind}")
         if f.low is not None and f.high is not None:
@@ -34,7 +36,7 @@ def field_rows(schema: Schema, t) -> list[dict]:
     return rows
 
 
-def example_yaml(schema: Schema, indent: int = 0, list_item: bool = False) -> str:
+def example_yaml(schema: Schema, indent: int = 0, list_item: bool = False) -> Markup:
     """A YAML example built from the schema's own examples."""
     lines = []
     pad = " " * indent
@@ -51,12 +53,13 @@ def example_yaml(schema: Schema, indent: int = 0, list_item: bool = False) -> st
             lines.append(example_yaml(f.children, indent + 2))
         elif f.example:
             lines.append(f"{prefix}{f.name}: {f.example}")
-    return "\n".join(lines)
+    # Shown inside a fenced code block, where nothing is markup: the tool's own text, as it is.
+    return Markup("\n".join(lines))
 
 
-def example_csv(schema: Schema) -> str:
+def example_csv(schema: Schema) -> Markup:
     cols = [f for f in schema.fields]
-    return ",".join(f.name for f in cols) + "\n" + ",".join(f.example for f in cols)
+    return Markup(",".join(f.name for f in cols) + "\n" + ",".join(f.example for f in cols))
 
 
 def reference_context(project: Project, t, commands: list[dict]) -> dict:
@@ -66,7 +69,11 @@ def reference_context(project: Project, t, commands: list[dict]) -> dict:
                      item=ITEM, objective=OBJECTIVE, metric=METRIC, kpi_csv=KPI_CSV),
         field_rows=lambda s: field_rows(s, t),
         example_yaml=example_yaml, example_csv=example_csv,
-        commands=[{**c, "doc": t("ref.cmd." + c["name"].replace(" ", "_"))} for c in commands],
+        # The CLI's own names and usage lines are shown in code spans and blocks, where nothing is markup.
+        commands=[{**c, "name": Markup(c["name"]), "usage": Markup(c["usage"]),
+                   "options": [{k: Markup(v) if isinstance(v, str) else v for k, v in o.items()}
+                               for o in c.get("options", ())],
+                   "doc": t("ref.cmd." + c["name"].replace(" ", "_"))} for c in commands],
         catalogue=list(project.metrics.values()),
         builtin=project.builtin_metrics,
     )
