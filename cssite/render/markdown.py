@@ -34,7 +34,7 @@ _ALWAYS = set('&<>"\\`*[]{}|~=^+$!#:')
 # \x02 and \x03 in particular are Python-Markdown's placeholder delimiters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # What starts a Markdown block at the beginning of a line: a list item, a numbered item, a rule, a quote …
-_LEADING = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-?])")
+_LEADING = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)|^(\s*)(-(?=[\s-]|$)|\?(?=\?))")
 
 
 def _entity(ch: str) -> str:
