@@ -94,7 +94,7 @@ def test_untranslated_text_is_marked_in_the_page(project: Path):
     result = run("build", "--project", project)
     assert result.exit_code == 0, result.output
     html = (project / "site/fr/reviews/2026-Q3/support-emea/index.html").read_text()
-    assert "Nouveau centre d&#x27;aide" in html
+    assert "Nouveau centre d'aide" in html
     assert '<span lang="en">Q3 review</span>' in html
     assert "non traduit" in html
     en = (project / "site/en/reviews/2026-Q3/support-emea/index.html").read_text()

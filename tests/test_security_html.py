@@ -242,7 +242,7 @@ def test_summary_html_and_text_units():
     assert "javascript" not in out and "<img" not in out and out.count("<a") == 0
     assert "x" in out and "[y]" in out
     assert str(text("a | b *c* {: #d } <e> 1. _f_ snake_case")) == (
-        "a &#124; b &#42;c&#42; &#123;&#58; &#35;d &#125; &#60;e&#62; 1. &#95;f&#95; snake_case")
+        "a &#124; b &#42;c&#42; &#123;&#58; &#35;d &#125; &lt;e&gt; 1. &#95;f&#95; snake_case")
     assert str(text("1. first")).startswith("1&#46;") and str(text("- item")).startswith("&#45;")
 
 

@@ -37,8 +37,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LEADING = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)|^(\s*)(-(?=[\s-]|$)|\?(?=\?))")
 
 
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
 def _entity(ch: str) -> str:
-    return f"&#{ord(ch)};"
+    return _NAMED.get(ch) or f"&#{ord(ch)};"
 
 
 def text(s) -> Markup:
