@@ -247,13 +247,15 @@ class LanguageRenderer:
     def render(self) -> RenderedLanguage:
         a, p = self.analysed, self.project
         kpis = {f.team.id: f.kpis for f in a.teams}
-        self.page("index.md", "home.md.j2", latest=a.latest, teams=p.config.teams, kpis=kpis)
-        self.page("reviews/index.md", "reviews.md.j2", periods=a.periods)
+        self.page("index.md", "home.md.j2", latest=a.latest, teams=p.config.teams, kpis=kpis,
+                  newest_of={f.team.id: f.newest for f in a.teams})
+        self.page("reviews/index.md", "reviews.md.j2", periods=[
+            (period, [(r, len(r.items), len(r.objectives)) for r in rs]) for period, rs in a.periods])
         for f in a.reviews:
             r = f.review
             self.page(review_path(r), "review.md.j2", review=r, previous=f.previous, evidence=f.evidence,
                       suggestions=f.suggestions, matrix=f.matrix, objectives=f.objectives, scores=f.scores,
-                      prev_scores=f.prev_scores, git=f.git)
+                      prev_scores=f.prev_scores, git=f.git, quadrants={q: r.quadrant(q) for q in QUADRANTS})
             self.page(changes_path(r), "changes.md.j2", review=r, previous=f.previous, diff=f.diff)
         # The Metrics section lists what this handbook measures; the whole catalogue is in the Reference,
         # whose table links every metric's page (so those pages exist while the Reference does).

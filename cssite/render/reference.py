@@ -74,6 +74,5 @@ def reference_context(project: Project, t, commands: list[dict]) -> dict:
                    "options": [{k: Markup(v) if isinstance(v, str) else v for k, v in o.items()}
                                for o in c.get("options", ())],
                    "doc": t("ref.cmd." + c["name"].replace(" ", "_"))} for c in commands],
-        catalogue=list(project.metrics.values()),
-        builtin=project.builtin_metrics,
+        catalogue=[(m, project.builtin_metrics.get(m.id)) for m in project.metrics.values()],  # (metric, shipped)
     )
