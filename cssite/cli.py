@@ -8,6 +8,7 @@ import click
 
 from cssite import __version__
 from cssite.commands.kpi import FIELDS_HELP
+from cssite.schema import TICKET_SOURCE
 
 project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -90,7 +91,8 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
               help="Count tickets whose team column (e.g. Zendesk's Group) is VALUE as team TEAM "
                    "(repeatable), e.g. --team-map \"EMEA Support=support-emea\". Values that are already "
                    "team ids need no entry; other values are reported and counted in team 'all' only.")
-@click.option("--granularity", type=click.Choice(["quarter", "month"]), default="quarter", show_default=True,
+@click.option("--granularity", type=click.Choice(TICKET_SOURCE.field("granularity").choices),
+              default=TICKET_SOURCE.default("granularity"), show_default=True,
               help="Period of each row: a ticket belongs to the period it was created in.")
 @click.option("--period", metavar="PERIOD",
               help="2026-Q3 or 2026-07. For a file without dates (a survey wave): the period of all its rows. "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cssite.schema import MONTH_RE, QUARTER_RE
+from cssite.schema import ANALYSIS, CONFIG, METRIC, MONTH_RE, OBJECTIVE, QUARTER_RE, TICKET_SOURCE
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Metric:
     target: float | None = None
     tolerance: float | None = None
     targets: dict[str, float] = field(default_factory=dict)
-    proxy: bool = False
+    proxy: bool = METRIC.default("proxy")
 
     def target_for(self, team: str) -> float | None:
         return self.targets.get(team, self.target)
@@ -125,7 +125,7 @@ class Objective:
     target: float | None = None
     owner: str | None = None
     due: dt.date | None = None
-    status: str = "planned"
+    status: str = OBJECTIVE.default("status")
     line: int = 0
 
 
@@ -152,7 +152,7 @@ class TicketSource:
     preset: str
     mapping: dict[str, str]
     team_map: dict[str, str]
-    granularity: str = "quarter"
+    granularity: str = TICKET_SOURCE.default("granularity")
     period: str | None = None
     encoding: str | None = None
     line: int = 0
@@ -160,9 +160,10 @@ class TicketSource:
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    min_n: int = 30
-    change_threshold: float = 5.0  # percent of the earlier value, for metrics without an interval
-    tolerance: float = 5.0  # percent of the target, when a metric sets none
+    # Defaults are declared once, in cssite.schema.ANALYSIS.
+    min_n: int = ANALYSIS.default("min_n")
+    change_threshold: float = ANALYSIS.default("change_threshold")  # % of the earlier value, metrics without an interval
+    tolerance: float = ANALYSIS.default("tolerance")  # percent of the target, when a metric sets none
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,8 @@ class Config:
     teams: tuple[Team, ...]
     tickets: tuple[TicketSource, ...] = ()
     analysis: AnalysisSettings = AnalysisSettings()
-    guidance: str = "builtin"
-    reference: bool = True
+    guidance: str = CONFIG.default("guidance")
+    reference: bool = CONFIG.default("reference")
     complete: bool = True  # False when the config file had errors: other files aren't checked against its teams
 
     def knows_team(self, team_id: str) -> bool:

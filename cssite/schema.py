@@ -45,6 +45,29 @@ class Field:
     min_items: int = 0
     children: "Schema | None" = None
     example: str = ""
+    # The value an absent key means. The loader, the model's defaults, the Reference's Default column,
+    # `cssite init`'s commented config and the --help texts all read it from here.
+    default: object = None
+    # One line of plain English for `cssite init`'s config comments and --help; the Reference shows the
+    # longer, translated `ref.<schema>.<field>` message instead.
+    description: str = ""
+
+    def default_yaml(self) -> str:
+        """The default as it would be written in YAML ('' when the key has none)."""
+        return yaml_scalar(self.default)
+
+
+def yaml_scalar(value) -> str:
+    """A default written the way a user would type it in the YAML file."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -55,36 +78,56 @@ class Schema:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def default(self, name: str):
+        """The declared default of field `name` (KeyError for a field the schema does not have)."""
+        f = self.field(name)
+        if f is None:
+            raise KeyError(f"{self.name} has no field '{name}'")
+        return f.default
+
 
 TEAM = Schema("team", (
-    Field("id", "slug", required=True, example="support-emea"),
-    Field("name", "text", required=True, example="Support EMEA"),
+    Field("id", "slug", required=True, example="support-emea",
+          description="Stable team id used in reviews, KPI files and page addresses"),
+    Field("name", "text", required=True, example="Support EMEA", description="Display name"),
 ))
 
 TICKET_SOURCE = Schema("ticket_source", (
-    Field("path", "string", required=True, example="content/exports/zendesk-2026.csv"),
-    Field("preset", "string", required=True, example="zendesk"),
-    Field("map", "string_map", example="{csat_rating: Satisfaction}"),
-    Field("team_map", "string_map", example="{Tier 1 EMEA: support-emea}"),
-    Field("granularity", "enum", choices=("quarter", "month"), example="quarter"),
-    Field("period", "quarter", example="2026-Q3"),
-    Field("encoding", "string", example="cp1252"),
+    Field("path", "string", required=True, example="content/exports/zendesk-2026.csv",
+          description="The export file, relative to the project folder"),
+    Field("preset", "string", required=True, example="zendesk",
+          description="zendesk, freshdesk, jsm, servicenow, survey, or your own preset file"),
+    Field("map", "string_map", example="{csat_rating: Satisfaction}", description="Column overrides: field: column"),
+    Field("team_map", "string_map", example="{Tier 1 EMEA: support-emea}",
+          description="The export's group names mapped to team ids"),
+    Field("granularity", "enum", choices=("quarter", "month"), example="quarter", default="quarter",
+          description="Periods to compute"),
+    Field("period", "quarter", example="2026-Q3", description="The period of a file without dates (a survey wave)"),
+    Field("encoding", "string", example="cp1252", description="Force the file's encoding instead of detecting it"),
 ))
 
 ANALYSIS = Schema("analysis", (
-    Field("min_n", "int", low=1, example="30"),
-    Field("change_threshold", "number", low=0, example="2"),
-    Field("tolerance", "number", low=0, example="5"),
+    Field("min_n", "int", low=1, example="30", default=30,
+          description="Smallest sample size for a change to count as significant"),
+    Field("change_threshold", "number", low=0, example="2", default=5.0,
+          description="Smallest significant change, in % of the earlier value (metrics without an interval)"),
+    Field("tolerance", "number", low=0, example="5", default=5.0,
+          description="Width of the 'near' band, in % of the target (metrics that set none)"),
 ))
 
 CONFIG = Schema("config", (
-    Field("site_name", "text", required=True, example="Example Co. service quality handbook"),
-    Field("languages", "language_list", choices=SUPPORTED_LANGUAGES, min_items=1, example="[en, fr, ru, et, zh]"),
-    Field("teams", "list_of", required=True, min_items=1, children=TEAM),
-    Field("tickets", "list_of", children=TICKET_SOURCE),
-    Field("analysis", "mapping", children=ANALYSIS),
-    Field("guidance", "enum", choices=GUIDANCE_CHOICES, example="builtin"),
-    Field("reference", "bool", example="true"),
+    Field("site_name", "text", required=True, example="Example Co. service quality handbook",
+          description="The site's title"),
+    Field("languages", "language_list", choices=SUPPORTED_LANGUAGES, min_items=1, example="[en, fr, ru, et, zh]",
+          default=("en",), description="Languages to build; the first is the default"),
+    Field("teams", "list_of", required=True, min_items=1, children=TEAM,
+          description="The teams, in the order the site lists them"),
+    Field("tickets", "list_of", children=TICKET_SOURCE, description="Raw exports to compute KPIs from during the build"),
+    Field("analysis", "mapping", children=ANALYSIS, description="Thresholds for status and significance"),
+    Field("guidance", "enum", choices=GUIDANCE_CHOICES, example="builtin", default="builtin",
+          description="builtin: the shipped guidance pages plus yours; own: only yours; none: no Guidance section"),
+    Field("reference", "bool", example="true", default=True,
+          description="Whether the site has the Reference section"),
 ))
 
 ITEM = Schema("item", (
@@ -103,7 +146,8 @@ OBJECTIVE = Schema("objective", (
     Field("target", "number", example="80"),
     Field("owner", "string", example="Jane Doe"),
     Field("due", "date", example="2026-12-31"),
-    Field("status", "enum", choices=STATUSES, example="in_progress"),
+    Field("status", "enum", choices=STATUSES, example="in_progress", default="planned",
+          description="Where the objective stands"),
 ))
 
 REVIEW = Schema("review", (
@@ -128,7 +172,8 @@ METRIC = Schema("metric", (
     Field("tolerance", "number", low=0, example="3"),
     Field("targets", "team_targets", example="{support-apac: 80}"),
     Field("definition", "text", example="Good ÷ (Good + Bad) × 100"),
-    Field("proxy", "bool", example="false"),
+    Field("proxy", "bool", example="false", default=False,
+          description="The value only approximates the definition"),
 ))
 
 # The KPI CSV has one schema too: its columns.

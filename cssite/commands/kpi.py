@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cssite.errors import Diagnostics, InputError, OptionError
+from cssite.schema import TICKET_SOURCE
 
 FIELDS_HELP = ("id, created_at, updated_at, first_reply_at, first_reply_minutes, solved_at, resolution_minutes, "
                "status, team, channel, replies, reopens, sla_met, csat_rating, nps_score, ces_score")
@@ -26,7 +27,8 @@ def parse_pairs(values: tuple[str, ...], option: str, what: str, split_last: boo
 
 
 def run_kpi(exports: list[Path], preset: str, mapping: dict[str, str], team_map: dict[str, str],
-            granularity: str = "quarter", period: str | None = None, encoding: str | None = None,
+            granularity: str = TICKET_SOURCE.default("granularity"), period: str | None = None,
+            encoding: str | None = None,
             output: Path | None = None, fmt: str = "csv", report: Path | None = None) -> None:
     """Compute, print warnings and the quality summary to stderr, and write the KPIs."""
     from cssite.kpi import (  # pyarrow and numpy load only when needed

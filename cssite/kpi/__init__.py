@@ -21,7 +21,7 @@ from cssite.kpi.quality import FileReport, QualityReport
 from cssite.kpi.read import read_export
 from cssite.kpi.tickets import Scope, build_tickets
 from cssite.model import Period
-from cssite.schema import SLUG_RE
+from cssite.schema import SLUG_RE, TICKET_SOURCE
 
 __all__ = ["KpiOptions", "KpiResult", "KpiRow", "ExportError", "METRICS", "compute_kpis", "resolve_preset"]
 
@@ -33,7 +33,7 @@ class KpiOptions:
     preset: str  # a built-in name (zendesk, freshdesk, jsm, servicenow, survey) or a preset file's path
     mapping: dict[str, str] = field(default_factory=dict)  # field -> column; overrides the preset
     team_map: dict[str, str] = field(default_factory=dict)  # team value in the export -> team id
-    granularity: str = "quarter"  # or "month"
+    granularity: str = TICKET_SOURCE.default("granularity")  # or "month"
     period: str | None = None  # 2026-Q3 or 2026-07: the period of an undated file, or a filter
     encoding: str | None = None  # None: detect
 
@@ -53,7 +53,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
     ExportError, a bad option OptionError. `known_teams` are the project's team ids
     (None outside a project: then any team value that is already a slug is a team id).
     """
-    if options.granularity not in ("quarter", "month"):
+    if options.granularity not in TICKET_SOURCE.field("granularity").choices:
         raise OptionError(f"granularity must be quarter or month, not '{options.granularity}'")
     if options.period and Period.parse(options.period) is None:
         raise OptionError(f"period '{options.period}' must be YYYY-Qn (2026-Q3) or YYYY-MM (2026-07)")

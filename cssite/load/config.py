@@ -8,7 +8,7 @@ from pathlib import Path
 from cssite.errors import Diagnostics
 from cssite.load.fields import Checker
 from cssite.model import AnalysisSettings, Config, Metric, Team, TicketSource
-from cssite.schema import CONFIG, METRIC, METRIC_ID_RE
+from cssite.schema import ANALYSIS, CONFIG, METRIC, METRIC_ID_RE, TICKET_SOURCE
 from cssite.yamlio import LineDict, load_yaml
 
 CONFIG_FILE = Path("config") / "cssite.yml"
@@ -36,7 +36,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     v = check.mapping(data, CONFIG, 1)
     if v is None or "teams" not in v or "site_name" not in v:
         return None
-    languages = tuple(v.get("languages") or ("en",))
+    languages = tuple(v.get("languages") or CONFIG.default("languages"))
     if len(set(languages)) != len(languages):
         diags.error(path, data.line_of("languages"), "'languages' lists a language twice")
     teams, seen = [], {}
@@ -54,15 +54,16 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     tickets = tuple(
         TicketSource(
             path=s["path"], preset=s["preset"], mapping=s.get("map", {}), team_map=s.get("team_map", {}),
-            granularity=s.get("granularity", "quarter"), period=s["period"].code if "period" in s else None,
+            granularity=s.get("granularity", TICKET_SOURCE.default("granularity")), period=s["period"].code if "period" in s else None,
             encoding=s.get("encoding"), line=line,
         )
         for s, line in v.get("tickets", []) if "path" in s and "preset" in s
     )
     a = v.get("analysis") or {}
-    analysis = AnalysisSettings(**{k: a[k] for k in ("min_n", "change_threshold", "tolerance") if k in a})
+    analysis = AnalysisSettings(**{f.name: a.get(f.name, f.default) for f in ANALYSIS.fields})
     return Config(v["site_name"], languages, tuple(teams), tickets, analysis,
-                  guidance=v.get("guidance", "builtin"), reference=v.get("reference", True),
+                  guidance=v.get("guidance", CONFIG.default("guidance")),
+                  reference=v.get("reference", CONFIG.default("reference")),
                   complete=len(diags.errors) == errors_before)
 
 
@@ -133,6 +134,6 @@ def _metrics_from(data, path: Path, diags: Diagnostics, default: str, team_ids, 
             target=v.get("target", old.target if old else None),
             tolerance=v.get("tolerance", old.tolerance if old else None),
             targets={**(old.targets if old else {}), **v.get("targets", {})},
-            proxy=v.get("proxy", old.proxy if old else False),
+            proxy=v.get("proxy", old.proxy if old else METRIC.default("proxy")),
         )
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 from cssite.errors import Diagnostics
 from cssite.load.fields import Checker, did_you_mean
 from cssite.model import Config, Item, Metric, Objective, Review
-from cssite.schema import QUADRANTS, REVIEW
+from cssite.schema import OBJECTIVE, QUADRANTS, REVIEW
 
 REVIEWS_DIR = Path("content") / "reviews"
 
@@ -97,7 +97,7 @@ def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], d
                               f"written from 0 to 100 ({target * 100:g}, not {target:g})")
         objectives.append(Objective(entry["id"], entry["text"], tuple(entry["addresses"]), entry.get("metric"),
                                     entry.get("target"), entry.get("owner"), entry.get("due"),
-                                    entry.get("status", "planned"), line))
+                                    entry.get("status", OBJECTIVE.default("status")), line))
     if not ok:
         return None
     return Review(v["team"], v["period"], diags.relative(path), v.get("title"), v.get("summary"), tuple(items),

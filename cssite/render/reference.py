@@ -32,7 +32,7 @@ def field_rows(schema: Schema, t) -> list[dict]:
         if f.low is not None and f.high is not None:
             kind += f" ({f.low:g}–{f.high:g})"
         rows.append(dict(name=f.name, kind=kind, required=f.required, example=f.example,
-                         doc=t(f"ref.{schema.name}.{f.name}")))
+                         default=f.default_yaml(), doc=t(f"ref.{schema.name}.{f.name}")))
     return rows
 
 
