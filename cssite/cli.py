@@ -8,7 +8,7 @@ import click
 
 from cssite import __version__
 from cssite.commands.kpi import FIELDS_HELP
-from cssite.schema import TICKET_SOURCE
+from cssite.schema import CONFIG, TICKET_SOURCE
 
 project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -25,6 +25,8 @@ def cli() -> None:
     and KPI tables under content/metrics/. Typical use:
 
     \b
+      cssite init DIR          start a new handbook in DIR
+      cssite serve             live preview while you edit
       cssite validate          check every file, report every problem
       cssite build             validate, then build the site into site/
       cssite i18n status       how much user text is translated
@@ -159,6 +161,40 @@ def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev
     try:
         run_diff(project, team, from_, to, rev, fmt)
     except OptionError as exc:  # a bad option value: a usage error, exit 2
+        raise click.UsageError(exc.detail) from None
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR")
+@click.option("--languages", metavar="LANG,LANG", default=None,
+              help="The languages to build, the first is the default "
+                   f"[default: {CONFIG.field('languages').default_yaml().strip('[]')}].")
+@click.option("--team", "teams", multiple=True, metavar="ID=NAME",
+              help="A team: its id (lowercase, like support-emea) and display name (repeatable) "
+                   "[default: one team, support].")
+@click.option("--example", is_flag=True, help="Write the full example handbook (three teams, two quarters, five "
+                                             "languages, a raw Zendesk export) instead of a starter project.")
+def init(folder: Path, languages: str | None, teams: tuple[str, ...], example: bool) -> None:
+    """Start a new handbook in DIR (a new or empty folder).
+
+    Writes config/cssite.yml (every key commented, with its default), a
+    starter review per team for the current quarter (example texts in every
+    language, to replace), a small KPI file, mkdocs.yml, a README, a
+    .gitignore and CI files that validate, build and publish the site:
+    .github/workflows/handbook.yml (GitHub Pages) and .gitlab-ci.yml
+    (GitLab Pages). The project builds at once.
+
+    \b
+    Examples:
+      cssite init handbook --languages et,en --team support=Klienditugi
+      cssite init --example example-handbook
+    """
+    from cssite.commands.init import run_init
+    from cssite.errors import OptionError
+
+    try:
+        run_init(folder, languages, teams, example)
+    except OptionError as exc:
         raise click.UsageError(exc.detail) from None
 
 

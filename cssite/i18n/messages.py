@@ -24,6 +24,14 @@ def catalogue(lang: str) -> dict[str, str]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a safe loader)
 
 
+BUILTIN_CATALOGUES = ("en", "fr", "ru", "et", "zh")
+
+
+def catalogue_language(lang: str) -> str:
+    """The built-in catalogue a language's words come from: its own, or English for any other language."""
+    return lang if lang in BUILTIN_CATALOGUES else "en"
+
+
 class Messages:
     """Look up and fill in messages for one language: `t("status.met")`, `t("n_reviews", n=3)`."""
 

@@ -1,0 +1,66 @@
+"""`cssite init`: write a new project (or the example handbook) into an empty folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from cssite.errors import OptionError
+from cssite.schema import CONFIG, SLUG_RE, SUPPORTED_LANGUAGES
+
+
+def parse_languages(value: str | None) -> list[str]:
+    """`et,en` → ['et', 'en']; the first is the site's default language."""
+    if not value:
+        return list(CONFIG.default("languages"))
+    langs = [v.strip() for v in value.split(",") if v.strip()]
+    if not langs:
+        raise OptionError("--languages: give at least one language code, e.g. --languages et,en")
+    if len(set(langs)) != len(langs):
+        raise OptionError(f"--languages {value}: a language is listed twice")
+    for lang in langs:
+        if lang not in SUPPORTED_LANGUAGES:
+            raise OptionError(f"--languages: '{lang}' is not a language cssite knows "
+                              f"(one of {', '.join(SUPPORTED_LANGUAGES)})")
+    return langs
+
+
+def parse_teams(values: tuple[str, ...]):
+    """`support-emea=Support EMEA` → StarterTeam; no --team gives one team, `support`."""
+    from cssite.scaffold import StarterTeam
+
+    if not values:
+        return [StarterTeam("support", None)]
+    teams, seen = [], set()
+    for v in values:
+        team_id, sep, name = v.partition("=")
+        team_id, name = team_id.strip(), name.strip()
+        if not SLUG_RE.match(team_id) or team_id in ("all", "index"):
+            raise OptionError(f"--team {v}: '{team_id}' is not a team id (lowercase letters, digits and -, "
+                              f"like support-emea; 'all' and 'index' are reserved)")
+        if team_id in seen:
+            raise OptionError(f"--team {v}: team '{team_id}' is given twice")
+        if sep and not name:
+            raise OptionError(f"--team {v}: the name after '=' is empty")
+        seen.add(team_id)
+        teams.append(StarterTeam(team_id, name or None))
+    return teams
+
+
+def run_init(target: Path, languages: str | None, teams: tuple[str, ...], example: bool,
+             today: dt.date | None = None) -> None:
+    from cssite import scaffold
+
+    scaffold.check_target(target)
+    if example:
+        if languages or teams:
+            raise OptionError("--example writes the example handbook as it is: leave out --languages and --team")
+        files = scaffold.example_files()
+    else:
+        files = scaffold.project_files(parse_languages(languages), parse_teams(teams), today or dt.date.today())
+    scaffold.write_files(target, files)
+    click.echo(f"cssite: wrote {len(files)} files into {target}", err=True)
+    click.echo(f"Next:\n  cd {target}\n  cssite serve --open     # live preview at http://127.0.0.1:8000/\n"
+               f"  cssite build            # the site, into site/")

@@ -1,0 +1,247 @@
+"""`cssite init`: the files of a new project, generated from the schema and the message catalogues.
+
+The commented config/cssite.yml is written from cssite.schema (each key's description and default), so it
+cannot drift from what the loader accepts. The starter review and KPI file are examples in every chosen
+language; the CI files and the project README come from cssite/data/scaffold/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+from cssite.errors import OptionError
+from cssite.i18n.messages import Messages, catalogue_language
+from cssite.model import Period
+from cssite.schema import CONFIG, QUADRANTS, TEAM, Field, Schema
+
+# The share of user texts that must be translated for CI to pass (i18n status --fail-under).
+CI_FAIL_UNDER = 90
+# The example handbook's folders: shipped in the wheel as cssite/example_<folder>/ (see pyproject.toml).
+EXAMPLE_FOLDERS = ("config", "content")
+QUADRANT_KEYS = {"strengths": ("S1", "init.strength"), "weaknesses": ("W1", "init.weakness"),
+                 "opportunities": ("O1", "init.opportunity"), "threats": ("T1", "init.threat")}
+
+
+@dataclass(frozen=True)
+class StarterTeam:
+    id: str
+    name: str | None  # None: the catalogue's "Customer support" in each language
+
+
+def _q(s: str) -> str:
+    """A YAML scalar for any string (a JSON string is valid YAML)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _comment(f: Field) -> str:
+    """`The site's title. Required.` / `… Default: 30.`: what the key is, and what leaving it out means."""
+    tail = " Required." if f.required else (f" Default: {f.default_yaml()}." if f.default is not None else "")
+    return f"{f.description}.{tail}"
+
+
+def _commented_out(schema: Schema, indent: int, list_item: bool = False) -> list[str]:
+    """Every key of `schema` as a commented-out line with its example or default and its comment."""
+    lines = []
+    pad = " " * indent
+    for i, f in enumerate(schema.fields):
+        lead = (pad[:-2] + "- ") if (list_item and i == 0) else pad
+        if f.children is not None:
+            lines.append(f"# {lead}{f.name}:  # {_comment(f)}")
+            lines.extend(_commented_out(f.children, indent + (4 if f.kind == "list_of" else 2), f.kind == "list_of"))
+        else:
+            sample = f.default_yaml() if f.default is not None else f.example
+            lines.append(f"# {lead}{f.name}: {sample}  # {_comment(f)}")
+    return lines
+
+
+def config_yaml(site_name: dict[str, str], languages: list[str],
+                teams: list[tuple[str, str | dict[str, str]]]) -> str:
+    """config/cssite.yml: the given values, and every other key commented out with its default."""
+    given = {
+        "site_name": ["site_name:"] + [f"  {lang}: {_q(text)}" for lang, text in site_name.items()],
+        "languages": [f"languages: [{', '.join(languages)}]"],
+        "teams": ["teams:"],
+    }
+    for team_id, names in teams:
+        name = _q(names) if isinstance(names, str) else \
+            "{" + ", ".join(f"{lang}: {_q(n)}" for lang, n in names.items()) + "}"
+        given["teams"] += [f"  - id: {team_id}  # {_comment(TEAM.field('id'))}",
+                           f"    name: {name}  # {_comment(TEAM.field('name'))}"]
+    lines = ["# The handbook's configuration. Each key has a comment: what it is, and its default when you leave",
+             "# it out. Uncomment a line to set it. The site's Reference section describes every key in full.", ""]
+    for f in CONFIG.fields:
+        lines.append(f"# {f.name}: {_comment(f)}")
+        if f.name in given:
+            lines.extend(given[f.name])
+        elif f.children is not None:
+            lines.append(f"# {f.name}:")
+            lines.extend(_commented_out(f.children, 4 if f.kind == "list_of" else 2, f.kind == "list_of"))
+        else:
+            lines.append(f"# {f.name}: {f.default_yaml() or f.example}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _texts(languages: list[str], key: str) -> dict[str, str]:
+    """{lang: text} for every chosen language; a language without a catalogue of cssite's own gets English."""
+    return {lang: Messages(catalogue_language(lang))(key) for lang in languages}
+
+
+def _text_yaml(texts: dict[str, str], indent: int) -> list[str]:
+    pad = " " * indent
+    return [f"{pad}{lang}: {_q(t)}" for lang, t in texts.items()]
+
+
+def starter_review(team_id: str, period: Period, languages: list[str]) -> str:
+    """One item per quadrant and one objective, texts in every language, each marked as an example."""
+    lines = [f"# An example review for {period.code}: replace every text (they all say \"Example …\") with your",
+             "# team's own, keep the ids (S1, W1 …) stable from quarter to quarter, and add items as you need.",
+             f"team: {team_id}", f"period: {period.code}", "summary:"]
+    lines += _text_yaml(_texts(languages, "init.summary"), 2)
+    for q in QUADRANTS:
+        item_id, key = QUADRANT_KEYS[q]
+        lines += [f"{q}:", f"  - id: {item_id}", "    text:"]
+        lines += _text_yaml(_texts(languages, key), 6)
+        if q == "strengths":
+            lines.append("    metrics: [csat]")
+        if q == "weaknesses":
+            lines.append("    metrics: [first_response_time]")
+    due_date = _next_quarter(period).end  # the objective is due at the end of next quarter
+    lines += ["objectives:", "  - id: G1", "    text:"]
+    lines += _text_yaml(_texts(languages, "init.objective"), 6)
+    lines += ["    addresses: [W1, O1]", "    metric: first_response_time", "    target: 60",
+              f"    due: {due_date.isoformat()}", "    status: planned", ""]
+    return "\n".join(lines)
+
+
+def _next_quarter(p: Period) -> Period:
+    y, m = divmod(p.start.month - 1 + 3, 12)
+    return Period(dt.date(p.start.year + y, m + 1, 1), "quarter")
+
+
+def _previous_quarter(p: Period) -> Period:
+    y, m = divmod(p.start.month - 1 - 3, 12)
+    return Period(dt.date(p.start.year + y, m + 1, 1), "quarter")
+
+
+def starter_kpis(team_ids: list[str], period: Period) -> str:
+    """Two quarters of two metrics per team: example numbers, to be replaced by the team's own."""
+    prev = _previous_quarter(period)
+    rows = ["period,team,metric,value,n"]
+    for t in team_ids:
+        rows += [f"{prev.code},{t},csat,84.0,240", f"{period.code},{t},csat,86.5,260",
+                 f"{prev.code},{t},first_response_time,95,300", f"{period.code},{t},first_response_time,78,320"]
+    return "\n".join(rows) + "\n"
+
+
+def quarter_of(day: dt.date) -> Period:
+    return Period(dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), "quarter")
+
+
+def install_spec() -> str:
+    """What CI should `pip install`: the git URL this cssite came from when pip recorded one (PEP 610)."""
+    try:
+        raw = metadata.distribution("cssite").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        raw = None
+    if raw:
+        info = json.loads(raw)
+        vcs = info.get("vcs_info")
+        if vcs and info.get("url"):
+            rev = vcs.get("requested_revision") or vcs.get("commit_id")
+            return f"cssite @ {vcs.get('vcs', 'git')}+{info['url']}" + (f"@{rev}" if rev else "")
+    return "cssite @ git+https://github.com/YOUR-ORG/cssite.git"  # installed from a checkout: say where it lives
+
+
+def _scaffold(name: str) -> str:
+    return (resources.files("cssite") / "data" / "scaffold" / name).read_text(encoding="utf-8")
+
+
+def _mkdocs_yml() -> str:
+    base = (resources.files("cssite") / "data" / "mkdocs-base.yml").read_text(encoding="utf-8")
+    return "# The handbook's base MkDocs configuration; every language build extends it.\n" + \
+        "\n".join(line for line in base.splitlines() if not line.startswith("# Base MkDocs")) + "\n"
+
+
+def project_files(languages: list[str], teams: list[StarterTeam], today: dt.date) -> dict[str, str]:
+    """Every file of a new project: {path relative to the project: text}."""
+    period = quarter_of(today)
+    default = languages[0]
+    site_name = _texts(languages, "init.site_name")
+    # A name given with --team is in the default language; the starter team's name is in every language.
+    team_names = [(t.id, t.name or _texts(languages, "init.team_name")) for t in teams]
+    spec = install_spec()
+    fill = {"@CSSITE_SPEC@": spec, "@FAIL_UNDER@": str(CI_FAIL_UNDER), "@SITE_NAME@": site_name[default],
+            "@LANGUAGES@": ", ".join(languages), "@DEFAULT_LANG@": default, "@FIRST_TEAM@": teams[0].id,
+            "@CSSITE_HOME@": spec.split("+", 1)[-1].split("@")[0] if "+" in spec else "https://pypi.org/"}
+
+    def filled(name: str) -> str:
+        text = _scaffold(name)
+        for k, v in fill.items():
+            text = text.replace(k, v)
+        return text
+
+    files = {"config/cssite.yml": config_yaml(site_name, languages, team_names)}
+    for t in teams:
+        files[f"content/reviews/{period.code}/{t.id}.yml"] = starter_review(t.id, period, languages)
+    files["content/metrics/example-kpis.csv"] = starter_kpis([t.id for t in teams], period)
+    files["mkdocs.yml"] = _mkdocs_yml()
+    files["README.md"] = filled("README.md")
+    files[".gitignore"] = _scaffold("gitignore")
+    files[".github/workflows/handbook.yml"] = filled("handbook.yml")
+    files[".gitlab-ci.yml"] = filled("gitlab-ci.yml")
+    return files
+
+
+def example_files() -> dict[str, bytes]:
+    """The full example handbook (the one this repository builds), as shipped in the package."""
+    files: dict[str, bytes] = {}
+    for folder in EXAMPLE_FOLDERS:
+        root = _example_dir(folder)
+
+        def walk(node, rel: str) -> None:
+            for entry in sorted(node.iterdir(), key=lambda e: e.name):
+                if entry.name.startswith((".", "__")):
+                    continue
+                path = f"{rel}/{entry.name}"
+                if entry.is_dir():
+                    walk(entry, path)
+                elif entry.name.endswith((".yml", ".csv", ".tsv", ".md")):
+                    files[path] = entry.read_bytes()
+        walk(root, folder)
+    files["mkdocs.yml"] = _mkdocs_yml().encode("utf-8")
+    ci = project_files(["en", "fr", "ru", "et", "zh"], [StarterTeam("support-emea", None)], dt.date.today())
+    for name in ("README.md", ".gitignore", ".github/workflows/handbook.yml", ".gitlab-ci.yml"):
+        files[name] = ci[name].encode("utf-8")
+    return files
+
+
+def _example_dir(folder: str):
+    shipped = resources.files("cssite") / f"example_{folder}"
+    if shipped.is_dir():  # an installed wheel
+        return shipped
+    checkout = Path(__file__).resolve().parent.parent / folder  # an editable install: the repository itself
+    if (checkout.parent / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    raise RuntimeError(f"this cssite installation has no example handbook (no {shipped})")
+
+
+def check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise OptionError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()):
+        raise OptionError(f"{target} is not empty: cssite init writes a new project into an empty or new folder")
+
+
+def write_files(target: Path, files: dict[str, str | bytes]) -> None:
+    for rel, data in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)

@@ -1,0 +1,135 @@
+"""`cssite init`: a new project that validates and builds at once, its commented config, its CI files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO, run
+from cssite.schema import CONFIG
+
+
+def _init(target: Path, *args: str):
+    result = run("init", target, *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_init_writes_a_project_that_validates_and_builds(tmp_path: Path):
+    target = tmp_path / "handbook"
+    _init(target, "--languages", "et,en", "--team", "support-emea=EMEA tugi", "--team", "apac")
+    for rel in ("config/cssite.yml", "content/metrics/example-kpis.csv", "mkdocs.yml", "README.md", ".gitignore",
+                ".github/workflows/handbook.yml", ".gitlab-ci.yml"):
+        assert (target / rel).is_file(), rel
+    today = dt.date.today()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    review = yaml.safe_load((target / f"content/reviews/{quarter}/support-emea.yml").read_text())
+    assert review["period"] == quarter
+    for q in ("strengths", "weaknesses", "opportunities", "threats"):
+        assert len(review[q]) == 1
+        assert set(review[q][0]["text"]) == {"et", "en"}
+        assert review[q][0]["text"]["en"].startswith("Example")
+    assert len(review["objectives"]) == 1 and review["objectives"][0]["text"]["et"].startswith("Näidis")
+
+    assert run("validate", "--strict", "--project", target).exit_code == 0
+    assert run("i18n", "status", "--project", target, "--fail-under", "90").exit_code == 0
+    result = run("build", "--project", target)
+    assert result.exit_code == 0, result.output
+    page = (target / f"site/et/reviews/{quarter}/support-emea/index.html").read_text()
+    assert "Näidistugevus" in page and "EMEA tugi" in page
+    assert (target / "site/en/guidance/swot/index.html").is_file()  # the shipped guidance comes along
+    gitignore = (target / ".gitignore").read_text()
+    assert "/site/" in gitignore and "/.cssite-cache/" in gitignore and "/.site.*" in gitignore
+
+
+def test_config_comments_every_key_with_its_default(tmp_path: Path):
+    _init(tmp_path / "h")
+    text = (tmp_path / "h/config/cssite.yml").read_text()
+    data = yaml.safe_load(text)
+    assert data["languages"] == ["en"] and data["teams"][0]["id"] == "support"
+
+    def walk(schema):
+        for f in schema.fields:
+            line = next((ln for ln in text.splitlines() if f"{f.name}:" in ln and f.description in ln), None)
+            assert line is not None, f"no comment for {schema.name}.{f.name}"
+            if f.default is not None:
+                assert f"Default: {f.default_yaml()}." in line, line
+            if f.children is not None:
+                walk(f.children)
+    walk(CONFIG)
+    # The commented-out samples are valid: uncomment the analysis block and the project still validates.
+    lines = text.splitlines()
+    start = lines.index("# analysis:")
+    block = [ln[2:] for ln in lines[start:] if ln.startswith("# ")][: 1 + len(CONFIG.field("analysis").children.fields)]
+    (tmp_path / "h/config/cssite.yml").write_text(text + "\n" + "\n".join(block) + "\n")
+    assert "min_n: 30" in block[1]
+    result = run("validate", "--project", tmp_path / "h")
+    assert result.exit_code == 0, result.output
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run("init", tmp_path)
+    assert result.exit_code == 2
+    assert "is not empty" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_init_rejects_bad_languages_and_team_ids(tmp_path: Path):
+    result = run("init", tmp_path / "a", "--languages", "en,en")
+    assert result.exit_code == 2 and "listed twice" in result.output
+    result = run("init", tmp_path / "b", "--team", "Support EMEA=Support")
+    assert result.exit_code == 2 and "is not a team id" in result.output
+    result = run("init", tmp_path / "c", "--team", "all=Everyone")
+    assert result.exit_code == 2 and "reserved" in result.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_ci_files_are_yaml_with_the_named_jobs(tmp_path: Path):
+    _init(tmp_path / "h")
+    gh = yaml.safe_load((tmp_path / "h/.github/workflows/handbook.yml").read_text())
+    assert set(gh["jobs"]) == {"build", "deploy"}
+    triggers = gh[True] if True in gh else gh["on"]  # YAML 1.1 reads the key `on` as true
+    assert "schedule" in triggers and "pull_request" in triggers
+    steps = gh["jobs"]["build"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    for command in ("cssite validate --strict", "cssite i18n status --fail-under", "cssite build",
+                    'cssite diff --format markdown >> "$GITHUB_STEP_SUMMARY"'):
+        assert command in runs, command
+    uses = {s.get("uses", "").split("@")[0]: s for s in steps}
+    assert uses["actions/checkout"]["with"]["fetch-depth"] == 0
+    assert uses["actions/cache"]["with"]["path"] == ".cssite-cache"
+    assert uses["actions/upload-pages-artifact"]["with"]["path"] == "site"
+    assert gh["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
+    assert gh["permissions"]["pages"] == "write"
+
+    gl = yaml.safe_load((tmp_path / "h/.gitlab-ci.yml").read_text())
+    pages = gl["pages"]
+    script = "\n".join(pages["script"])
+    for command in ("cssite validate --strict", "cssite i18n status --fail-under", "cssite build --site-dir public",
+                    "cssite diff --format markdown"):
+        assert command in script, command
+    assert "public" in pages["artifacts"]["paths"]
+    assert pages["cache"]["paths"] == [".cssite-cache/"]
+    assert gl["variables"]["GIT_DEPTH"] == "0"
+    assert "check" in gl and gl["check"]["script"] == pages["script"]
+
+
+def test_init_example_writes_the_example_handbook(tmp_path: Path):
+    _init(tmp_path / "ex", "--example")
+    for rel in ("config/cssite.yml", "config/metrics.yml", "content/reviews/2026-Q3/support-emea.yml",
+                "content/exports/zendesk-tickets.csv", "mkdocs.yml", ".github/workflows/handbook.yml"):
+        assert (tmp_path / "ex" / rel).is_file(), rel
+    assert (tmp_path / "ex/content/reviews/2026-Q2/support-apac.yml").read_bytes() == \
+        (REPO / "content/reviews/2026-Q2/support-apac.yml").read_bytes()
+    assert run("validate", "--project", tmp_path / "ex").exit_code == 0
+
+
+def test_python_dash_m_cssite_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "cssite", "init", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "--languages" in result.stdout and "--example" in result.stdout
