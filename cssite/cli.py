@@ -146,7 +146,9 @@ def kpi(exports, preset, mapping, team_map, granularity, period, encoding, outpu
 @click.option("--to", metavar="PERIOD", help="The period to show [default: the latest with reviews].")
 @click.option("--rev", metavar="REV", help="Compare the reviews as they are now with the same files at this git "
                                            "revision (tag, branch, commit).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="markdown: one table of changes per review, for a merge-request comment or a CI job summary "
+                   "(user text escaped, no @mentions).")
 def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev: str | None, fmt: str) -> None:
     """Show what changed in the SWOT reviews.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from cssite.analyse.history import (
     previous_reviews,
 )
 from cssite.commands.checked import load_checked
-from cssite.errors import Diagnostics, InputError, OptionError
+from cssite.errors import Diagnostics, InputError, OptionError, plural
 from cssite.gitinfo import files_at_revision
 from cssite.load.fields import did_you_mean
 from cssite.load.reviews import REVIEWS_DIR, load_reviews
@@ -194,10 +195,99 @@ def _weight(w) -> str:
     return "none" if w is None else str(w)
 
 
+def _md(s) -> str:
+    """User text in a Markdown table cell of a job summary or merge-request comment: no HTML, no table
+    breaks, no formatting, no @mentions (a review text must not notify anybody)."""
+    from cssite.render.markdown import escape_inline
+
+    out = re.sub(r"(?<!&)#", "&#35;", escape_inline(str(s)))  # the entities escape_inline wrote keep their #
+    return out.replace("@", "&#64;").replace("~", "&#126;") or "—"
+
+
+def to_markdown(c: Comparison, project: Project) -> str:
+    """The comparison as GitHub/GitLab-flavoured Markdown: one table of changes per review."""
+    def team_name(team_id: str) -> str:
+        team = project.config.team(team_id)
+        return _md(team.name.resolve(c.default_lang, c.default_lang)[0]) if team else _md(team_id)
+
+    since = _md(c.rev) if c.rev else (f"{c.from_period}" if c.from_period else "the previous quarter")
+    out = [f"## Review changes since {since}", ""]
+    shown = [d for d in c.diffs if not (c.rev and d.empty)]
+    for d in shown:
+        data = diff_to_dict(d, c.default_lang)
+        if c.rev:
+            span = f"{d.new.period}, {_md(c.rev)} → now" if d.old else f"{d.new.period}, new since {_md(c.rev)}"
+        else:
+            span = f"{d.old.period} → {d.new.period}" if d.old else f"{d.new.period}"
+        out += [f"### {team_name(d.team)} ({span})", ""]
+        if d.old is None and not c.rev:
+            missing = f"no review in {c.from_period}" if c.from_period else "the first review of this team"
+            out += [f"{missing[0].upper() + missing[1:]}: {plural(len(d.new.items), 'item')}, "
+                    f"{plural(len(d.new.objectives), 'objective')}.", ""]
+            continue
+        if d.empty:
+            out += ["No changes.", ""]
+            continue
+        out += ["| Change | Id | Before | After |", "|---|---|---|---|"]
+        out += [_md_item_row(x) for x in data["items"]]
+        out += [_md_objective_row(x) for x in data["objectives"]]
+        out.append("")
+    for r in c.removed:
+        out += [f"### {team_name(r.team)} ({r.period})", "", f"Removed since {_md(c.rev)}.", ""]
+    if c.rev:
+        unchanged = len(c.diffs) - len(shown)
+        if not shown and not c.removed:
+            out += [f"No changes since {_md(c.rev)} ({unchanged} review{'s' if unchanged != 1 else ''} compared).", ""]
+        elif unchanged:
+            out += [f"{unchanged} other review{'s' if unchanged != 1 else ''} unchanged.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_item_row(x: dict) -> str:
+    old, new, kind, i = x["old"], x["new"], x["kind"], x["id"]
+    before = after = "—"
+    if kind == "added":
+        label, after = f"added to {new['quadrant']}", _md(new["text"])
+    elif kind == "removed":
+        label, before = f"removed from {old['quadrant']}", _md(old["text"])
+    elif kind == "reworded":
+        label, before, after = "reworded", _md(old["text"]), _md(new["text"])
+    elif kind == "moved":
+        label, before, after = "moved", old["quadrant"], new["quadrant"]
+    elif kind == "reweighted":
+        label, before, after = "weight", _weight(old["weight"]), _weight(new["weight"])
+    elif kind == "rerated":
+        label, before, after = "rating", _weight(old["rating"]), _weight(new["rating"])
+    elif kind == "relinked":
+        label = "metrics"
+        before, after = (", ".join(f"`{m}`" for m in v["metrics"]) or "none" for v in (old, new))
+    elif kind == "renamed":
+        label, before, after = "renamed", f"**{_md(old['id'])}**", _md(new["text"])
+    else:
+        raise AssertionError(f"unknown item change {kind}")
+    return f"| {label} | **{_md(i)}** | {before} | {after} |"
+
+
+def _md_objective_row(x: dict) -> str:
+    old, new, kind, i = x["old"], x["new"], x["kind"], x["id"]
+    before = after = "—"
+    if kind == "added":
+        label, after = "objective added", _md(new["text"])
+    elif kind == "removed":
+        label, before = "objective removed", _md(old["text"])
+    elif kind == "status":
+        label, before, after = "objective status", f"`{old['status']}`", f"`{new['status']}`"
+    elif kind == "reworded":
+        label, before, after = "objective reworded", _md(old["text"]), _md(new["text"])
+    else:
+        raise AssertionError(f"unknown objective change {kind}")
+    return f"| {label} | **{_md(i)}** | {before} | {after} |"
+
+
 
 def run_diff(root: Path, team: str | None = None, from_: str | None = None, to: str | None = None,
              rev: str | None = None, fmt: str = "text") -> None:
-    """Print what changed between reviews (or since git `rev`) as text or JSON."""
+    """Print what changed between reviews (or since git `rev`) as text, JSON or Markdown."""
     project, _, _ = load_checked(root)
     if team is not None and project.config.team(team) is None:
         ids = [t.id for t in project.config.teams]
@@ -212,5 +302,7 @@ def run_diff(root: Path, team: str | None = None, from_: str | None = None, to: 
         click.echo(w, err=True)
     if fmt == "json":
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(to_markdown(result, project), nl=False)
     else:
         click.echo(to_text(result))
