@@ -56,5 +56,7 @@ def test_reference_and_help_show_the_declared_defaults(project: Path):
     assert row and f"<code>{ANALYSIS.default('min_n')}</code>" in row[1], row
     row = re.search(r"<tr>\s*<td><code>guidance</code></td>(.*?)</tr>", html, re.S)
     assert row and "<code>builtin</code>" in row[1]
+    row = re.search(r"<tr>\s*<td><code>languages</code></td>(.*?)</tr>", html, re.S)
+    assert row and "<code>[en]</code>" in row[1], row
     result = run("kpi", "--help")
     assert f"[default: {TICKET_SOURCE.default('granularity')}]" in result.output

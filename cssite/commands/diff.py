@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,10 +197,9 @@ def _weight(w) -> str:
 def _md(s) -> str:
     """User text in a Markdown table cell of a job summary or merge-request comment: no HTML, no table
     breaks, no formatting, no @mentions (a review text must not notify anybody)."""
-    from cssite.render.markdown import escape_inline
+    from cssite.render.markdown import text
 
-    out = re.sub(r"(?<!&)#", "&#35;", escape_inline(str(s)))  # the entities escape_inline wrote keep their #
-    return out.replace("@", "&#64;").replace("~", "&#126;") or "—"
+    return str(text(str(s))).replace("@", "&#64;") or "—"
 
 
 def to_markdown(c: Comparison, project: Project) -> str:
