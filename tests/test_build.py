@@ -40,8 +40,10 @@ def test_identical_charts_are_drawn_once(project: Path):
     assert result.exit_code == 0, result.output
     assert "charts: 1 distinct of 2, 1 to draw" in result.stderr
     html = (project / "site/en/metrics/backlog/index.html").read_text()
-    srcs = set(re.findall(r'src="([^"]+\.svg)"', html))
+    srcs = set(re.findall(r'src="([^"#]+\.svg)#only-light"', html))
     assert len(srcs) == 1 and html.count(next(iter(srcs))) == 2
+    dark = set(re.findall(r'src="([^"#]+-dark\.svg)#only-dark"', html))
+    assert len(dark) == 1 and html.count(next(iter(dark))) == 2
 
 
 def test_site_dir_option(project: Path, tmp_path_factory):

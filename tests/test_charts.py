@@ -30,3 +30,147 @@ def test_metric_table_column_has_one_precision(project: Path):
     rows = re.findall(r"<tr>(.*?)</tr>", table[:table.index("</table>")], re.S)[1:]
     values = [re.findall(r"<td[^>]*>(.*?)</td>", row)[1] for row in rows]  # newest first
     assert values == ["42.4 min", "60.0 min", "310.0 min"], values
+
+
+# --- drawings -------------------------------------------------------------------------------------
+
+from cssite.render import charts  # noqa: E402
+from cssite.render.charts import ChartSpec  # noqa: E402
+
+TEXT_GROUP = re.compile(r'<g id="(cs-[a-z]+)-(\d+)">(?:\s*<g id="patch_\d+">.*?</g>)?\s*<!-- (.*?) -->', re.S)
+
+
+def svg_texts(svg: str, kind: str) -> list[str]:
+    """The strings of one kind of label (`ytick`, `xtick`, `value`), in order, read back from the SVG."""
+    return [text for name, _, text in TEXT_GROUP.findall(svg) if name == f"cs-{kind}"]
+
+
+def metric_svgs(site: Path, lang: str, metric: str) -> list[str]:
+    html = (site / lang / "metrics" / metric / "index.html").read_text()
+    srcs = re.findall(r'src="([^"#]+\.svg)#only-light"', html)
+    return [(site / lang / "metrics" / metric / src).resolve().read_text() for src in srcs]
+
+
+def test_teams_of_one_metric_share_the_y_range_and_step(project: Path):
+    write(project, "content/metrics/kpis.csv", "period,team,metric,value,n\n"
+          "2026-Q2,support-emea,csat,95.0,300\n2026-Q3,support-emea,csat,95.4,300\n"
+          "2026-Q2,support-apac,csat,81.5,300\n2026-Q3,support-apac,csat,88.0,300\n")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    svgs = metric_svgs(project / "site", "en", "csat")
+    assert len(svgs) == 2
+    ticks = [svg_texts(svg, "ytick") for svg in svgs]
+    assert ticks[0] == ticks[1] and len(ticks[0]) >= 3, ticks
+    # One precision along the axis and the step of the whole page: "93 %" never beside "95.0 %".
+    assert len({len(t.split(".")[-1]) if "." in t else 0 for t in ticks[0]}) == 1, ticks[0]
+    assert [float(t.rstrip("%")) for t in ticks[0]][0] <= 81.5 and float(ticks[0][-1].rstrip("%")) >= 95.4
+
+
+def test_interval_band_drawn_where_the_metric_has_one(example_site: Path):
+    for svg in metric_svgs(example_site, "en", "csat") + metric_svgs(example_site, "zh", "nps"):
+        assert '<g id="cs-band">' in svg and '<g id="cs-band-edges">' in svg
+    for svg in metric_svgs(example_site, "en", "first_response_time"):  # no interval: no band
+        assert 'id="cs-band' not in svg
+    html = (example_site / "en/metrics/csat/index.html").read_text()
+    assert "shaded band" in html and "shaded band" not in (example_site / "en/metrics/asa/index.html").read_text()
+
+
+def _spec(values, target, labels=None, x=None):
+    ticks = charts.y_axis(list(values), target, 1)
+    return ChartSpec(x_labels=tuple(x or (f"Q{i % 4 + 1} {2024 + i // 4}" for i in range(len(values)))),
+                     values=tuple(values), value_labels=tuple(labels or (f"{v:.1f} h" for v in values)),
+                     y_ticks=tuple(ticks), y_tick_labels=tuple(f"{t:.0f} h" for t in ticks),
+                     target=target, target_label=f"cible {target:.1f} h" if target is not None else "")
+
+
+HARD_CASES = [
+    _spec([96.0, 95.8, 96.2, 96.0, 95.9, 85.6], 96.0),            # points on the target, the last one by its label
+    _spec([80, 81, 80, 81, 80, 81, 80, 81, 80, 81, 80, 81], 80.5),  # twelve close points around the target
+    _spec([10, 50, 10, 50, 10, 50], 30.0),                        # zig-zag across the target
+    _spec([1234.5, 1234.4, 1234.6, 1234.5], 1234.5, labels=["1 234,5 min"] * 4),
+    _spec([42.0, 41.0, 43.0, 40.0, 44.0, 39.0, 45.0, 38.0], None,
+          x=["3-й кв. 2024 г.", "4-й кв. 2024 г.", "1-й кв. 2025 г.", "2-й кв. 2025 г.", "3-й кв. 2025 г.",
+             "4-й кв. 2025 г.", "1-й кв. 2026 г.", "2-й кв. 2026 г."]),
+]
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01
+
+
+@pytest.mark.parametrize("spec", HARD_CASES, ids=["on-target", "twelve", "zigzag", "wide", "no-target"])
+def test_value_labels_never_overlap_each_other_the_target_or_its_label(spec: ChartSpec):
+    svg, boxes = charts.draw_with_boxes(spec)
+    # The boxes are read back from the drawn label artists themselves, not from the placement's arithmetic.
+    canvas = charts._CANVAS
+    drawn = [tuple(t.get_bbox_patch().get_window_extent(canvas.measurer).extents)
+             for t in canvas.value_texts[:len(spec.values)]]
+    assert all(abs(a - b) < 0.6 for box, real in zip(boxes["values"], drawn) for a, b in zip(box, real)), (boxes, drawn)
+    if spec.target is not None:
+        real = canvas.target_text.get_window_extent(canvas.measurer).extents
+        assert all(abs(a - b) < 0.6 for a, b in zip(boxes["target_label"][0], real))
+    labels = drawn
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not _overlap(a, b), (a, b)
+        for b in boxes["target_line"] + boxes["target_label"]:
+            assert not _overlap(a, b), (a, b)
+        for j, m in enumerate(boxes["markers"]):
+            assert not _overlap(a, m), (i, j)
+    assert svg_texts(svg.decode(), "value") == list(spec.value_labels)
+
+
+def test_example_charts_have_no_overlapping_labels():
+    # The example's specs, made the way the build makes them.
+    import datetime as dt
+
+    from conftest import REPO
+    from cssite.analyse.analysed import analyse
+    from cssite.commands.checked import load_checked
+    from cssite.render.pages import LanguageRenderer, template_env
+
+    project, _, index = load_checked(REPO)
+    analysed = analyse(project, index, dt.date(2026, 12, 1))
+    for lang in ("fr", "zh"):
+        rendered = LanguageRenderer(analysed, lang, template_env(REPO)).render()
+        for spec in rendered.charts.values():
+            _, boxes = charts.draw_with_boxes(spec)
+            placed = boxes["values"] + boxes["target_label"]
+            for i, a in enumerate(placed):
+                for b in placed[i + 1:] + boxes["target_line"]:
+                    assert not _overlap(a, b), (lang, spec.value_labels, a, b)
+
+
+def test_spec_shared_by_two_languages_is_drawn_once(tmp_path: Path):
+    # Two languages that write a chart alike hand the build equal specs (made separately, equal by value):
+    # one drawing, in one light and one dark file, serves both.
+    make = lambda: _spec([5.0, 7.0, 6.0], 6.0, labels=["5", "7", "6"], x=["2026-Q1", "2026-Q2", "2026-Q3"])  # noqa: E731
+    other = _spec([1.0, 2.0], None)
+    messages: list[str] = []
+    paths = charts.render_all([make(), other, make()], tmp_path, jobs=1, progress=messages.append, uses=3)
+    assert messages == ["charts: 2 distinct of 3, 2 to draw"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{make().key}.svg", f"{make().key}-dark.svg", f"{other.key}.svg", f"{other.key}-dark.svg"])
+    assert set(paths) == {make().key, other.key}
+    charts.render_all([make(), make()], tmp_path, jobs=1, progress=messages.append)
+    assert messages[-1] == "charts: 1 distinct of 2, 0 to draw"
+    assert not (tmp_path / f"{other.key}.svg").exists()  # a drawing no page uses leaves the cache
+
+
+def test_reused_figure_draws_each_chart_as_a_fresh_one_would(tmp_path: Path):
+    # The worker's one figure must not carry anything over: a chart drawn after others is byte-identical
+    # to the same chart drawn first in a new process.
+    import subprocess
+    import sys
+
+    first = charts.draw(HARD_CASES[0])
+    for spec in HARD_CASES[1:]:
+        charts.draw(spec)
+    again = charts.draw(HARD_CASES[0])
+    assert again == first
+    code = ("import sys, pickle; from cssite.render import charts; "
+            "sys.stdout.buffer.write(charts.draw(pickle.loads(sys.stdin.buffer.read())))")
+    import pickle
+
+    fresh = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(HARD_CASES[0]), capture_output=True, check=True)
+    assert fresh.stdout == first

@@ -55,7 +55,7 @@ def test_metric_page_has_chart_table_and_stable_anchors(example_site: Path):
         html = read(example_site, lang, "metrics/nps/index.html")
         for anchor in ("definition", "trend", "values", "trend-support-emea"):
             assert f'id="{anchor}"' in html, (lang, anchor)
-        charts = re.findall(r'<img alt="([^"]+)"[^>]*src="([^"]+\.svg)"', html)
+        charts = re.findall(r'<img alt="([^"]+)"[^>]*src="([^"#]+\.svg)#only-light"', html)
         assert charts, lang
         alt, src = charts[0]
         assert len(alt) > 20

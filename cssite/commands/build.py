@@ -38,7 +38,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
     from cssite.publish.swap import check_site_dir, staged_site, write_root_pages
     from cssite.publish.unchanged import carry_language, save_published, unchanged_languages
-    from cssite.render.charts import render_all
+    from cssite.render.charts import dark_name, render_all
     from cssite.analyse.analysed import analyse
     from cssite.render.pages import LanguageRenderer, template_env
 
@@ -75,6 +75,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         files = {path: text.encode("utf-8") for path, text in r.pages.items()}
         for path, spec in r.charts.items():
             files[path] = chart_files[spec.key].read_bytes()
+            files[dark_name(path)] = Path(dark_name(chart_files[spec.key])).read_bytes()  # the slate scheme's
         files_of[r.lang] = files
     if docs_out is not None:
         write_docs_out(Path(docs_out), files_of)

@@ -15,7 +15,7 @@ from cssite.errors import InputError
 from cssite.i18n import formats
 from cssite.i18n.messages import Messages, MissingMessage
 from cssite.model import Metric, Period, Project, Review, Text
-from cssite.render.charts import ChartSpec, y_axis
+from cssite.render.charts import ChartSpec, tick_decimals, y_axis
 from markupsafe import Markup
 
 from cssite.render import markdown as esc
@@ -296,26 +296,38 @@ class LanguageRenderer:
     def metric_page(self, m: Metric, series: list[TeamSeries]) -> None:
         path = f"metrics/{m.id}.md"
         teams = []
+        axis = self.metric_axis(m, series)
         for s in series:
-            chart = self.chart_for(m, s)
+            chart = self.chart_for(m, s, axis)
             self.out.charts[f"assets/charts/{chart.key}.svg"] = chart
             self.out.chart_uses += 1
             teams.append(dict(id=s.team, points=s.points, rows=s.rows, target=s.target, chart=chart,
                               alt=self.chart_alt(m, s.team, s.points)))
-        self.page(path, "metric.md.j2", metric=m, teams=teams)
+        self.page(path, "metric.md.j2", metric=m, teams=teams, has_band=any(c["chart"].band_low for c in teams))
 
-    def chart_for(self, m: Metric, s: TeamSeries) -> ChartSpec:
+    def metric_axis(self, m: Metric, series: list[TeamSeries]) -> tuple[tuple[float, ...], tuple[str, ...]]:
+        """One y-range and one tick step for every team's chart of a metric, so they compare by eye."""
+        values = [v for s in series for p in s.points for v in (p.value, p.ci_low, p.ci_high) if v is not None]
+        values += [s.target for s in series if s.target is not None]
+        if not values:
+            return (), ()
+        decimals = formats.unit_decimals(m.unit)
+        ticks = y_axis(values, None, decimals)
+        shown = tick_decimals(ticks, decimals)  # every tick written alike: "93 %" never beside "95.0 %"
+        return tuple(ticks), tuple(formats.kpi_value(v, m.unit, self.lang, shown) for v in ticks)
+
+    def chart_for(self, m: Metric, s: TeamSeries, axis: tuple[tuple[float, ...], tuple[str, ...]]) -> ChartSpec:
         target, pts = s.target, s.points
         values = [p.value for p in pts]
-        ticks = y_axis(values, target)
         fmt = lambda v: formats.kpi_value(v, m.unit, self.lang)  # noqa: E731
-        tick_decimals = 0 if all(float(v).is_integer() for v in ticks) else 1  # one precision along the axis
+        has_band = any(p.ci_low is not None and p.ci_high is not None for p in pts)
         return ChartSpec(
             x_labels=tuple(formats.period(p.period, self.lang) for p in pts),
             values=tuple(values), value_labels=tuple(fmt(v) for v in values),
-            y_ticks=tuple(ticks), y_tick_labels=tuple(formats.kpi_value(v, m.unit, self.lang, tick_decimals)
-                                                      for v in ticks),
+            y_ticks=axis[0], y_tick_labels=axis[1],
             target=target, target_label=self.t("chart.target", value=fmt(target)) if target is not None else "",
+            band_low=tuple(p.ci_low for p in pts) if has_band else (),
+            band_high=tuple(p.ci_high for p in pts) if has_band else (),
         )
 
     def chart_alt(self, m: Metric, team: str, pts) -> Markup:
