@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/kpi_bench.py
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/scale_bench.py
+	$(BIN)/python bench/chart_bench.py
 
 clean:
 	rm -rf site .cssite-cache build *.egg-info
