@@ -13,7 +13,9 @@ the same run, next to the ratio of the project sizes, so super-linear growth sta
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,10 +62,14 @@ def make_project(root: Path, teams: int, quarters: int, languages: list[str], se
     (root / "content" / "metrics" / "kpis.csv").write_text("\n".join(rows) + "\n")
 
 
-def timed(*args: str) -> float:
+def timed(*args: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its worker processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "cssite", *args], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main() -> None:
@@ -83,14 +89,18 @@ def main() -> None:
             warm = timed("build", "--project", str(root))
             results.append((n, v, cold, warm))
     base = results[0]
-    print(f"{'teams':>6} {'reviews':>8} {'size':>6} | {'validate':>14} | {'cold build':>15} | {'warm build':>15}")
+    print(f"{'teams':>6} {'reviews':>8} {'size':>6} | {'validate':>14} | {'cold build: wall':>16} {'CPU':>14} | "
+          f"{'warm build: wall':>16} {'CPU':>14}")
     for n, v, cold, warm in results:
-        print(f"{n:6d} {n * args.quarters:8d} {n / base[0]:5.1f}x | {v:6.2f} s {v / base[1]:5.2f}x | "
-              f"{cold:6.1f} s {cold / base[2]:5.2f}x | {warm:6.1f} s {warm / base[3]:5.2f}x")
+        cells = [f"{x[0]:6.2f} s {x[0] / b[0]:5.2f}x" for x, b in ((v, base[1]),)]
+        for x, b in ((cold, base[2]), (warm, base[3])):
+            cells.append(f"{x[0]:7.1f} s {x[0] / b[0]:5.2f}x {x[1]:6.1f} s {x[1] / b[1]:5.2f}x")
+        print(f"{n:6d} {n * args.quarters:8d} {n / base[0]:5.1f}x | " + " | ".join(cells))
     last = results[-1]
-    print(f"growth {base[0]} -> {last[0]} teams ({last[0] / base[0]:.1f}x the size): cold {last[2] / base[2]:.2f}x, "
-          f"warm {last[3] / base[3]:.2f}x (target <= 4.2x)")
-
+    print(f"growth {base[0]} -> {last[0]} teams ({last[0] / base[0]:.1f}x the size), target <= 4.2x: "
+          f"cold {last[2][0] / base[2][0]:.2f}x wall, {last[2][1] / base[2][1]:.2f}x CPU; "
+          f"warm {last[3][0] / base[3][0]:.2f}x wall, {last[3][1] / base[3][1]:.2f}x CPU")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f}")
 
 if __name__ == "__main__":
     main()
