@@ -48,6 +48,12 @@ def text(s) -> Markup:
     """Plain user text, safe anywhere in a Markdown page's running text; shown exactly as typed."""
     if isinstance(s, Markup):
         return s
+    return _text(str(s))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(s: str) -> Markup:
+    # Pure, and five languages' pages print the same names and numbers thousands of times: cached.
     s = _CONTROL.sub("", str(s)).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
     out = []
     n = len(s)
