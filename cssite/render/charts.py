@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # Part of every chart's cache key: bump it whenever draw() changes, or cached drawings go stale.
-DRAWING_VERSION = 4
+DRAWING_VERSION = 5
 
 # Light scheme colour → dark scheme colour. Every colour a chart uses is here, and each one only once,
 # so the dark file is the light one with these swapped. Backgrounds are Material's own (white, and
@@ -247,7 +247,7 @@ class _Canvas:
         self.y_texts: list = []
         self.x_texts: list = []
         self.value_texts: list = []
-        self.target_text = self._text(LABEL_SIZE, colour["target"], gid="cs-target-label")
+        self.target_text = self._text(LABEL_SIZE, colour["target"], box=True, gid="cs-target-label")
         self.target_text.set_zorder(3.3)
 
     def _renderer(self, out):
@@ -345,7 +345,12 @@ class _Canvas:
             t.set_position((left - TICK - TICK_PAD, py(v)))
             t.set_horizontalalignment("right")
             t.set_verticalalignment("center_baseline")
+        # A long series at a small width labels every k-th quarter (always the newest): rotated labels
+        # stand slot·sin(angle) apart, and must not run into each other.
+        label_h = max((h for _, h, _ in x_sizes), default=0.0)
+        every = max(1, math.ceil((label_h + 2) / (slot * math.sin(a)))) if rotate else 1
         for i, (t, s) in enumerate(zip(x_texts, spec.x_labels)):
+            t.set_visible((n - 1 - i) % every == 0)
             t.set_text(s)
             t.set_position((px(i), bottom - TICK - TICK_PAD))
             t.set_rotation(angle)
@@ -384,34 +389,43 @@ class _Canvas:
             boxes["target_line"].append(line_box)
             blocked.append(line_box)
             w, h, d = self.size(self.target_text, spec.target_label)
-            candidates = [(right - 2 - w, ty + 3), (right - 2 - w, ty - 3 - h), (left + 4, ty + 3), (left + 4, ty - 3 - h),
-                          (left + (right - left - w) / 2, ty + 3), (left + (right - left - w) / 2, ty - 3 - h)]
-            box = self._place([(x, y, x + w, y + h) for x, y in candidates], markers, segments, [], frame)
+            w, h = w + 2 * BOX_PAD, h + 2 * BOX_PAD  # with its box, which keeps it readable where the series crosses
+            up, down, mid = ty + 2, ty - 2 - h, left + (right - left - w) / 2
+            candidates = [(right - w, up), (right - w, down), (left + 2, up), (left + 2, down), (mid, up), (mid, down)]
+            box, _ = self._place([(x, y, x + w, y + h) for x, y in candidates], markers, segments, [], frame)
             self.target_text.set_text(spec.target_label)
-            self.target_text.set_position((box[0], box[1] + d))  # baseline above the box's bottom
+            self.target_text.set_position((box[0] + BOX_PAD, box[1] + BOX_PAD + d))  # baseline above the box's bottom
             boxes["target_label"].append(box)
             blocked.append(box)
 
         # --- value labels: above or below each point, never on another label or the target -----
+        # The newest, the first, the highest and the lowest value are placed first; a label that has no free
+        # place (a long, dense series) is left out rather than drawn over another: the table has every value.
         value_texts = self._pool(self.value_texts, n, LABEL_SIZE, box=True, prefix="cs-value-", layer=3.4)
-        for i, ((x, y), t, s) in enumerate(zip(pts, value_texts, spec.value_labels)):
+        values = spec.values
+        order = list(dict.fromkeys([n - 1, 0, values.index(max(values)), values.index(min(values)), *range(n)]))
+        boxes["values"] = [None] * n
+        for i in order:
+            (x, y), t, s = pts[i], value_texts[i], spec.value_labels[i]
             w, h, d = self.size(t, s)
             w, h = w + 2 * BOX_PAD, h + 2 * BOX_PAD
             above, below = y + r + LABEL_GAP - BOX_PAD, y - r - LABEL_GAP + BOX_PAD - h
-            prefer_below = i > 0 and spec.values[i] < spec.values[i - 1] and (
-                i + 1 == n or spec.values[i + 1] < spec.values[i])  # a valley: the line runs above it
-            rows = [below, above] if prefer_below else [above, below]
-            rows += [above + k * (h + 1) for k in (1, 2)] + [below - k * (h + 1) for k in (1, 2)]
-            shifts = (0.0, -w / 2 - 1, w / 2 + 1, -w, w)
-            candidates = [(x - w / 2 + dx, yy, x + w / 2 + dx, yy + h) for yy in rows[:2] for dx in shifts]
-            candidates += [(x - w / 2 + dx, yy, x + w / 2 + dx, yy + h) for yy in rows[2:] for dx in shifts]
-            others = [m for j, m in enumerate(markers) if j != i] + [markers[i]]
-            box = self._place(candidates, others, segments, blocked, frame)
+            valley = (i == 0 or values[i] < values[i - 1]) and (i + 1 == n or values[i] < values[i + 1]) and n > 1
+            rows = [below, above] if valley else [above, below]  # the line runs above a valley's point
+            # Close to the point first, shifted at most half a label sideways; one row further only straight
+            # above or below it: a label further away would read as another point's.
+            far = [above + h + 1, below - h - 1]
+            candidates = [(x - w / 2 + dx, yy, x + w / 2 + dx, yy + h) for yy in rows for dx in (0.0, -w / 2, w / 2)]
+            candidates += [(x - w / 2, yy, x + w / 2, yy + h) for yy in far]
+            box, free = self._place(candidates, markers, segments, blocked, frame)
+            t.set_visible(free)
+            if not free:
+                continue
             t.set_text(s)
             t.set_horizontalalignment("left")
             t.set_verticalalignment("baseline")
             t.set_position((box[0] + BOX_PAD, box[1] + BOX_PAD + d))
-            boxes["values"].append(box)
+            boxes["values"][i] = box
             blocked.append(box)
 
         # What Figure.savefig(format="svg") does, with a renderer that shares the layout cache.
@@ -424,8 +438,9 @@ class _Canvas:
         return out.getvalue().encode("utf-8"), boxes
 
     @staticmethod
-    def _place(candidates: list[Box], markers: list[Box], segments, blocked: list[Box], frame: Box) -> Box:
-        """The first candidate that overlaps nothing; else the one that crosses the fewest things.
+    def _place(candidates: list[Box], markers: list[Box], segments, blocked: list[Box], frame: Box) -> tuple[Box, bool]:
+        """The first candidate that overlaps nothing, else the one that crosses the fewest things; and
+        whether it is clear of every hard obstacle.
 
         Labels, the target line and markers are hard obstacles, the series line a soft one (the label's
         box keeps it readable where the line passes behind it), leaving the frame the last resort.
@@ -434,13 +449,12 @@ class _Canvas:
         for order, c in enumerate(candidates):
             hard = sum(_overlaps(c, b) for b in blocked) + sum(_overlaps(c, m) for m in markers)
             outside = c[0] < frame[0] or c[1] < frame[1] or c[2] > frame[2] or c[3] > frame[3]
-            soft = sum(_hits_segment(c, p, q) for p, q in segments)
-            cost = (hard, outside, soft, order)
-            if cost[:3] == (0, False, 0):
-                return c
+            if hard == 0 and not outside and not any(_hits_segment(c, p, q) for p, q in segments):
+                return c, True
+            cost = (hard, outside, sum(_hits_segment(c, p, q) for p, q in segments), order)
             if best_cost is None or cost < best_cost:
                 best, best_cost = c, cost
-        return best
+        return best, best_cost[0] == 0 and not best_cost[1]
 
 
 _CANVAS: _Canvas | None = None
