@@ -13,9 +13,15 @@ from cssite.publish.mkdocs_build import LanguageJob
 WARM = ("mkdocs.commands.build", "material", "material.plugins.search.plugin", "jieba", "pymdownx.superfences")
 
 
+def _jieba_ready() -> bool:
+    import jieba
+
+    return bool(jieba.dt.initialized)
+
+
 def probe(job: LanguageJob):
     """Stands in for a language build: reports what the worker had imported before it did anything."""
-    return job.lang, True, [os.getpid(), os.getppid(), *[name in sys.modules for name in WARM]]
+    return job.lang, True, [os.getpid(), os.getppid(), *[name in sys.modules for name in WARM], _jieba_ready()]
 
 
 def check(folder: str) -> None:
@@ -32,7 +38,7 @@ def check(folder: str) -> None:
     assert sorted(r[0] for r in results) == ["en", "fr", "zh"]
     for _, _, (pid, parent, *imported) in results:
         assert pid != os.getpid() and parent == os.getpid()  # a worker process, forked from this one
-        assert all(imported), dict(zip(WARM, imported))  # ... that had MkDocs and its plugins already
+        assert all(imported), dict(zip(WARM + ("jieba dictionary",), imported))  # ... MkDocs and jieba ready
     assert mkdocs_build._pool_context().get_start_method() == "fork"
     print("warm workers ok")
 

@@ -252,12 +252,16 @@ def warm_up(job: LanguageJob) -> None:
     """Import what every language build needs, once, in this process (before the workers fork).
 
     Loading one language's configuration imports MkDocs, the Material theme, its
-    search plugin and every Markdown extension mkdocs.yml names; jieba (Chinese
-    search) is imported too. Its dictionary is not loaded here: only the Chinese
-    build needs it, and that one starts first in a worker, beside the others.
+    search plugin and every Markdown extension mkdocs.yml names. jieba's dictionary
+    is loaded too: Material's search splits any Chinese text with it in *every*
+    language (the Reference's examples hold some), so each worker would otherwise
+    load it again.
     """
     _quiet_mkdocs()
-    import jieba  # noqa: F401
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
     from mkdocs.commands.build import build  # noqa: F401
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
