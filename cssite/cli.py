@@ -200,6 +200,57 @@ def init(folder: Path, languages: str | None, teams: tuple[str, ...], example: b
         raise click.UsageError(exc.detail) from None
 
 
+@cli.command()
+@project_option
+@click.option("--lang", metavar="LANG", default=None,
+              help="Build only this language (faster while you write) [default: every language of the project].")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the default web browser.")
+def serve(project: Path, lang: str | None, port: int, open_browser: bool) -> None:
+    """Build the site, serve it on 127.0.0.1 and rebuild it while you edit.
+
+    Watches config/, content/, templates/ and mkdocs.yml; on a change it
+    rebuilds and the open page reloads itself. A validation error is printed
+    here and shown on the page as `path:line` messages, over the last good
+    site, which keeps being served. Ctrl-C stops it.
+    """
+    from cssite.commands.serve import run_serve
+    from cssite.errors import OptionError
+
+    try:
+        run_serve(project, lang, port, open_browser, commands=command_table())
+    except OptionError as exc:
+        raise click.UsageError(exc.detail) from None
+
+
+@cli.group()
+def review() -> None:
+    """Quarterly reviews: start the next one from the latest."""
+
+
+@review.command("new")
+@project_option
+@click.argument("team", metavar="TEAM")
+@click.argument("period", metavar="[PERIOD]", required=False)
+def review_new(project: Path, team: str, period: str | None) -> None:
+    """Start next quarter's review of TEAM from its latest one.
+
+    Writes content/reviews/PERIOD/TEAM.yml with the same item ids and texts
+    (so the changes page shows only what you then edit), the open objectives
+    carried over (done and dropped ones left out), and a comment at the top
+    saying what to update. PERIOD (like 2026-Q4) defaults to the quarter
+    after the latest review. An existing review is never overwritten.
+    """
+    from cssite.commands.review import run_review_new
+    from cssite.errors import OptionError
+
+    try:
+        run_review_new(project, team, period)
+    except OptionError as exc:
+        raise click.UsageError(exc.detail) from None
+
+
 @cli.group()
 def i18n() -> None:
     """Translation of user texts (reviews, config, metric catalogue)."""
@@ -219,6 +270,26 @@ def i18n_status(project: Path, fail_under: float | None) -> None:
 
     run_i18n_status(project, fail_under)
 
+
+
+@i18n.command("init")
+@project_option
+@click.argument("lang", metavar="LANG")
+def i18n_init(project: Path, lang: str) -> None:
+    """Write messages/LANG.yml: the site's words for a translator.
+
+    For a language cssite has no words in (it has en, fr, ru, et, zh), the
+    file lists every key with its English text; translate the texts and
+    list LANG under `languages` in config/cssite.yml. A missing key or a
+    changed {placeholder} is reported at its line. Never overwrites a file.
+    """
+    from cssite.commands.init import run_i18n_init
+    from cssite.errors import OptionError
+
+    try:
+        run_i18n_init(project, lang)
+    except OptionError as exc:
+        raise click.UsageError(exc.detail) from None
 
 
 def command_table() -> list[dict]:

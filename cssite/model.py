@@ -207,3 +207,5 @@ class Project:
     builtin_metrics: dict[str, Metric] = field(default_factory=dict)  # the catalogue as shipped, for the Reference
     # lang -> {guidance file name: where it came from}: `content/guidance/…` or `cssite:guidance/…` (shipped)
     guidance_sources: dict[str, dict[str, str]] = field(default_factory=dict)
+    # lang -> {key: text} from the project's messages/<lang>.yml (complete: the loader checked every key)
+    messages: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -189,6 +189,11 @@ def project_files(languages: list[str], teams: list[StarterTeam], today: dt.date
     for t in teams:
         files[f"content/reviews/{period.code}/{t.id}.yml"] = starter_review(t.id, period, languages)
     files["content/metrics/example-kpis.csv"] = starter_kpis([t.id for t in teams], period)
+    from cssite.i18n.languages import has_builtin_catalogue
+
+    for lang in languages:  # a language cssite has no words in gets a catalogue to translate
+        if not has_builtin_catalogue(lang):
+            files[f"messages/{lang}.yml"] = catalogue_yaml(lang)
     files["mkdocs.yml"] = _mkdocs_yml()
     files["README.md"] = filled("README.md")
     files[".gitignore"] = _scaffold("gitignore")
@@ -245,3 +250,79 @@ def write_files(target: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(data, encoding="utf-8")
         else:
             path.write_bytes(data)
+
+
+# --- cssite review new ------------------------------------------------------------------------------
+
+CLOSED_STATUSES = ("done", "dropped")
+
+
+class _ReviewDumper(__import__("yaml").SafeDumper):
+    """Block style, keys in their order, short lists of scalars inline ([csat, fcr]) as people write them."""
+
+
+def _represent_list(dumper, data):
+    flow = all(isinstance(v, (str, int, float)) for v in data) and len(data) <= 8
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_ReviewDumper.add_representer(list, _represent_list)
+
+
+def next_review_yaml(source_text: str, source_path: str, period: Period) -> tuple[str, list[str]]:
+    """Next quarter's review from the text of the latest one: the same items and texts, the open objectives.
+
+    Returns the new file's text and the ids of the objectives left out (done or dropped). The title is left
+    out too (it usually names the old quarter; the default title names the new one).
+    """
+    import yaml
+
+    data = yaml.safe_load(source_text)
+    old_period = str(data.get("period"))
+    data["period"] = period.code
+    old_title = data.pop("title", None)
+    kept, left_out = [], []
+    for o in data.get("objectives") or []:
+        status = o.get("status") if isinstance(o, dict) else None
+        (left_out if status in CLOSED_STATUSES else kept).append(o)
+    if "objectives" in data:
+        data["objectives"] = kept
+    body = yaml.dump(data, Dumper=_ReviewDumper, allow_unicode=True, sort_keys=False, width=110,
+                     default_flow_style=False)
+    closed = ", ".join(f"{o.get('id')} ({o.get('status')})" for o in left_out)
+    lines = [
+        f"# {data.get('team')} for {period.code}, started by `cssite review new` from {source_path} ({old_period}).",
+        "# Update it for the new quarter; the changes page and `cssite diff` will show exactly what you edit:",
+        "#  - items: reword what changed, adjust weight and rating, remove what no longer holds, add new items",
+        "#    with new ids (keep the ids of items that stay, never reuse one);",
+        "#  - the metrics each item cites;",
+        "#  - objectives still open are carried over: update their status, target and due date, add new ones;",
+        "#  - the summary still describes the previous quarter.",
+    ]
+    if left_out:
+        lines.append(f"# Left out as finished: {closed}.")
+    if old_title is not None:
+        lines.append("# The previous title was left out: without one the page is titled by its period.")
+    return "\n".join(lines) + "\n" + body, [str(o.get("id")) for o in left_out]
+
+
+def next_quarter(p: Period) -> Period:
+    return _next_quarter(p)
+
+
+# --- cssite i18n init ------------------------------------------------------------------------------
+
+def catalogue_yaml(lang: str) -> str:
+    """messages/<lang>.yml for a translator: every key cssite uses, with the English text to replace
+    (or, for one of cssite's own five languages, its built-in text, to change some words)."""
+    from cssite.i18n.languages import display_name, has_builtin_catalogue
+    from cssite.i18n.messages import catalogue
+
+    english = catalogue("en")
+    own = catalogue(lang) if has_builtin_catalogue(lang) else {}
+    lines = [f"# The site's words in {display_name(lang)} ({lang}), written by `cssite i18n init {lang}`.",
+             "# Translate each text after the colon; keep the key before it, and keep every {placeholder}",
+             "# (the build fills them in). A missing key or a changed placeholder is reported at its line.",
+             "# Numbers and dates are formatted by Babel and the theme's buttons by Material, in this language.", ""]
+    lines += [f"{key}: {_q(own.get(key, text))}" for key, text in english.items()]
+    return "\n".join(lines) + "\n"

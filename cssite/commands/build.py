@@ -25,11 +25,13 @@ def default_jobs() -> int:
 
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
               today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None,
-              docs_out: Path | None = None) -> Path:
+              docs_out: Path | None = None, languages: tuple[str, ...] | None = None) -> Path:
     """Build the whole site and publish it atomically; return the site folder.
 
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
     `docs_out`: also write each language's generated pages and charts to `docs_out/<lang>/`.
+    `languages`: build only these of the project's languages (`cssite serve --lang`); the site then links
+    only to them.
     A language whose pages, charts, theme and configuration are byte-identical to the
     published site's is not built again: its folder is carried into the new site.
     """
@@ -54,6 +56,15 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     if docs_out is not None:
         check_docs_out(root, site_dir, Path(docs_out))
     cfg = project.config
+    langs = cfg.languages
+    if languages is not None:
+        from cssite.errors import OptionError
+
+        unknown = [lang for lang in languages if lang not in cfg.languages]
+        if unknown:
+            raise OptionError(f"--lang {unknown[0]}: the project builds {', '.join(cfg.languages)} "
+                              "(config/cssite.yml, languages)")
+        langs = tuple(lang for lang in cfg.languages if lang in languages)
     for source, r in project.export_reports.items():
         dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())
         progress(f"KPIs from {source}: {r.get('rows_read', 0):,} rows, {r.get('tickets', 0):,} {r.get('unit', 'tickets')}, "
@@ -64,7 +75,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     env = template_env(root)
     git = last_changes(root, [r.path for r in project.reviews])
     analysed = analyse(project, index, today, git)  # once, for every language
-    rendered = [LanguageRenderer(analysed, lang, env, commands).render() for lang in cfg.languages]
+    rendered = [LanguageRenderer(analysed, lang, env, commands).render() for lang in langs]
     progress(f"rendered {sum(len(r.pages) for r in rendered)} pages")
 
     cache = root / ".cssite-cache"
@@ -86,7 +97,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         jobs_list = []
         for r in rendered:
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
-            jobs_list.append(write_language(work, root, r.lang, cfg.languages, site_name, r.nav, files_of[r.lang],
+            jobs_list.append(write_language(work, root, r.lang, langs, site_name, r.nav, files_of[r.lang],
                                             stage, r.not_in_nav, r.theme_labels))
         fingerprints = {j.lang: j.fingerprint for j in jobs_list}
         same = unchanged_languages(cache, site_dir, fingerprints)
@@ -103,7 +114,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         if failed:
             detail = "\n".join(f"  [{lang}] {m}" for lang, msgs in failed for m in msgs[:20])
             raise BuildError(f"MkDocs build failed; the previous site is unchanged.\n{detail}")
-        write_root_pages(stage, cfg.default_language, [(r.lang, *r.not_found) for r in rendered],
+        write_root_pages(stage, cfg.default_language if cfg.default_language in langs else langs[0],
+                         [(r.lang, *r.not_found) for r in rendered],
                          has_site_url=base_site_url(root) is not None)
     save_published(cache, site_dir, fingerprints)
     progress(f"published {site_dir} in {time.perf_counter() - started:.1f} s")

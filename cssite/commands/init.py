@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from cssite.errors import OptionError
+from cssite.errors import InputError, OptionError
+from cssite.i18n.languages import known as known_language
 from cssite.schema import CONFIG, SLUG_RE, SUPPORTED_LANGUAGES
 
 
@@ -21,9 +22,9 @@ def parse_languages(value: str | None) -> list[str]:
     if len(set(langs)) != len(langs):
         raise OptionError(f"--languages {value}: a language is listed twice")
     for lang in langs:
-        if lang not in SUPPORTED_LANGUAGES:
-            raise OptionError(f"--languages: '{lang}' is not a language cssite knows "
-                              f"(one of {', '.join(SUPPORTED_LANGUAGES)})")
+        if not known_language(lang):
+            raise OptionError(f"--languages: '{lang}' is not a language code Babel knows (such as de, es or pt-BR; "
+                              f"cssite has its own words for {', '.join(SUPPORTED_LANGUAGES)})")
     return langs
 
 
@@ -64,3 +65,29 @@ def run_init(target: Path, languages: str | None, teams: tuple[str, ...], exampl
     click.echo(f"cssite: wrote {len(files)} files into {target}", err=True)
     click.echo(f"Next:\n  cd {target}\n  cssite serve --open     # live preview at http://127.0.0.1:8000/\n"
                f"  cssite build            # the site, into site/")
+
+
+def run_i18n_init(root: Path, lang: str) -> Path:
+    """Write messages/LANG.yml into the project; never overwrite one."""
+    from cssite import scaffold
+    from cssite.i18n.languages import has_builtin_catalogue
+    from cssite.load.config import CONFIG_FILE
+    from cssite.load.messages import MESSAGES_DIR
+
+    root = Path(root)
+    if not known_language(lang):
+        raise OptionError(f"'{lang}' is not a language code Babel knows (such as de, es or pt-BR)")
+    if not (root / CONFIG_FILE).is_file():
+        raise InputError(f"{root.resolve()} has no config/cssite.yml: is this a cssite project? (use --project DIR)")
+    rel = MESSAGES_DIR / f"{lang}.yml"
+    path = root / rel
+    if path.exists():
+        raise InputError("already exists; nothing was written (edit it, or delete it to start again)", rel.as_posix())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(scaffold.catalogue_yaml(lang))
+    what = "its built-in texts, to change some words" if has_builtin_catalogue(lang) else \
+        "the English texts, for a translator"
+    click.echo(f"cssite: wrote {rel.as_posix()} with every key and {what}; list '{lang}' under languages in "
+               f"config/cssite.yml to build it", err=True)
+    return path

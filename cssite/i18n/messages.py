@@ -35,9 +35,10 @@ def catalogue_language(lang: str) -> str:
 class Messages:
     """Look up and fill in messages for one language: `t("status.met")`, `t("n_reviews", n=3)`."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, table: dict[str, str] | None = None) -> None:
+        """`table`: the project's catalogue for `lang` (messages/<lang>.yml), checked by the loader."""
         self.lang = lang
-        self.table = catalogue(lang)
+        self.table = table if table is not None else catalogue(lang)
 
     def __call__(self, key: str, **values) -> str:
         try:

@@ -9,6 +9,7 @@ import pandas as pd
 from cssite.errors import Diagnostics
 from cssite.load.config import load_builtin_catalogue, load_catalogue, load_config
 from cssite.load.guidance import load_guidance
+from cssite.load.messages import load_project_messages
 from cssite.load.kpis import check_duplicates, check_granularity, load_kpi_csvs
 from cssite.load.reviews import load_reviews
 from cssite.model import Project
@@ -39,6 +40,7 @@ def load_project(root: Path) -> tuple[Project | None, Diagnostics]:
     check_granularity(kpis, diags, root)
     sources: dict[str, dict[str, str]] = {}
     guidance = load_guidance(root, config, diags, sources) if config else {}
+    messages = load_project_messages(root, config, diags) if config else {}
     if config is None or diags.errors:
         return None, diags
-    return Project(str(root), config, metrics, reviews, kpis, guidance, reports, builtin, sources), diags
+    return Project(str(root), config, metrics, reviews, kpis, guidance, reports, builtin, sources, messages), diags

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from cssite.errors import Diagnostics
+from cssite.i18n.languages import known as known_language
 from cssite.model import Period, Text
 from cssite.schema import (
     ITEM_ID_RE,
@@ -33,6 +34,7 @@ _KIND_WORDS = {
     "bool": "true or false",
     "enum": "one of",
     "language_list": "a list of language codes",
+    "language": "a language code",
     "list_of": "a list",
     "mapping": "a mapping",
     "id_list": "a list of ids",
@@ -136,6 +138,11 @@ class Checker:
             return v if v in f.choices else bad()
         if k == "mapping":
             return self.mapping(v, f.children, line, f"{label}{f.name}")
+        if k == "language":
+            if known_language(v):
+                return v
+            self.error(line, f"{label}'{f.name}': {_unknown_language(v)}")
+            return None
         if k in ("language_list", "id_list", "metric_list", "list_of"):
             if not isinstance(v, LineList):
                 return bad()
@@ -146,7 +153,7 @@ class Checker:
                 checked = ((self.mapping(x, f.children, ln, _entry_label(f.name, i, x)), ln)
                            for i, (x, ln) in enumerate(zip(v, v.lines)))
                 return [(x, ln) for x, ln in checked if x is not None]
-            item_kind = {"language_list": "enum", "id_list": "item_id", "metric_list": "metric_id"}[k]
+            item_kind = {"language_list": "language", "id_list": "item_id", "metric_list": "metric_id"}[k]
             inner = Field(f.name, item_kind, choices=f.choices)
             out = [self.value(x, inner, ln, label) for x, ln in zip(v, v.lines)]
             return tuple(x for x in out if x is not None)
@@ -175,8 +182,8 @@ class Checker:
         if isinstance(v, LineDict):
             values = {}
             for lang, s in v.items():
-                if lang not in SUPPORTED_LANGUAGES:
-                    self.error(v.line_of(lang), f"{what}: unknown language '{lang}' (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+                if not known_language(lang):
+                    self.error(v.line_of(lang), f"{what}: {_unknown_language(lang)}")
                 elif not isinstance(s, str) or not s.strip():
                     self.error(v.line_of(lang), f"{what}.{lang} must be a non-empty string, got {_show(s)}")
                 else:
@@ -188,6 +195,11 @@ class Checker:
             return Text(values, rel, line) if values else None
         self.error(line, f"{what} must be a string or a mapping of language code to string, got {_show(v)}")
         return None
+
+
+def _unknown_language(code) -> str:
+    return (f"unknown language {_show(code)} (a language code Babel knows, such as de, es or pt-BR; "
+            f"cssite has its own words for {', '.join(SUPPORTED_LANGUAGES)})")
 
 
 def _entry_label(list_name: str, index: int, entry) -> str:

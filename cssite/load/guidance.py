@@ -17,6 +17,12 @@ from cssite.yamlio import read_text
 GUIDANCE_DIR = Path("content") / "guidance"
 
 
+def source_language(source: str) -> str | None:
+    """The language a page was written in, from where it was read (`cssite:guidance/en/…`, `content/guidance/fr/…`)."""
+    parts = source.replace("cssite:", "").split("/")
+    return parts[-2] if len(parts) >= 2 else None
+
+
 def builtin_guidance_dir():
     return resources.files("cssite") / "data" / "guidance"
 
@@ -36,12 +42,12 @@ def load_guidance(root: Path, config: Config, diags: Diagnostics,
         pages: dict[str, str] = {}
         where: dict[str, str] = {}
         if config.guidance == "builtin":
-            folder = shipped / lang
-            if folder.is_dir():
-                for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-                    if entry.name.endswith(".md"):
-                        pages[entry.name] = entry.read_text(encoding="utf-8")
-                        where[entry.name] = f"cssite:guidance/{lang}/{entry.name}"
+            # A language cssite has no guidance in gets the English pages, shown as not translated.
+            source = lang if (shipped / lang).is_dir() else "en"
+            for entry in sorted((shipped / source).iterdir(), key=lambda e: e.name):
+                if entry.name.endswith(".md"):
+                    pages[entry.name] = entry.read_text(encoding="utf-8")
+                    where[entry.name] = f"cssite:guidance/{source}/{entry.name}"
         folder = root / GUIDANCE_DIR / lang
         for path in sorted(folder.rglob("*.md")):
             text = read_text(path, diags)

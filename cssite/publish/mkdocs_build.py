@@ -36,9 +36,35 @@ SEARCH = {
 }
 
 
+
+
+def search_settings(lang: str) -> dict:
+    """The five above; any other language gets lunr's stemmer for it when Material ships one (de, es, pt …),
+    plus English for the Latin-letter words, and otherwise no stemmer at all (prefix search, like Estonian)."""
+    if lang in SEARCH:
+        return SEARCH[lang]
+    from cssite.i18n.languages import lunr_stemmer
+
+    stem = lunr_stemmer(lang)
+    if stem is None:
+        return {"lang": ["en"], "pipeline": [], "separator": _PUNCTUATION}
+    return {"lang": [stem] if stem == "en" else [stem, "en"]}
+
+
+def language_name(lang: str) -> str:
+    from cssite.i18n.languages import display_name
+
+    return LANGUAGE_NAMES.get(lang) or display_name(lang)
+
+
 # cssite's query-stemming worker (data/assets/stemmed-search.js) wraps Material's search worker.
-# Every index here may stem (English is part of each), so every language gets the query-stemming worker.
+# Every index here may stem (English is part of each), so every language gets the query-stemming worker;
+# so does any other language, unless it has no stemmer at all (nothing to stem in the query either).
 STEMMED_SEARCH = set(SEARCH)
+
+
+def stemmed_search(lang: str) -> bool:
+    return search_settings(lang).get("pipeline") != []
 SEARCH_WORKER = "assets/javascripts/workers/cssite-search.js"
 
 
@@ -152,6 +178,16 @@ def escaped_nav(nav):
     return nav
 
 
+def _stems(lang: str) -> bool:
+    return lang in STEMMED_SEARCH or (lang not in SEARCH and stemmed_search(lang))
+
+
+def theme_language(lang: str) -> str:
+    from cssite.i18n.languages import theme_language as material_language
+
+    return material_language(lang)
+
+
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
                     site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None) -> dict:
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
@@ -167,16 +203,16 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         "use_directory_urls": True,
         # Each language lives one folder down; its 404 page and sitemap need that in their URLs.
         **({"site_url": site_url.rstrip("/") + f"/{lang}/"} if site_url else {}),
-        "theme": {"name": "material", "language": lang, "custom_dir": str(theme_dir),
+        "theme": {"name": "material", "language": theme_language(lang), "custom_dir": str(theme_dir),
                   **({"palette": local["palette"]} if "palette" in local else {})},
         **({"markdown_extensions": local["markdown_extensions"]} if "markdown_extensions" in local else {}),
         "nav": escaped_nav(nav),
         "not_in_nav": "\n".join(f"/{page}" for page in not_in_nav),
         "extra_css": ["assets/cssite.css"],
-        "plugins": [{"search": SEARCH.get(lang, {"lang": ["en"]})}],
+        "plugins": [{"search": search_settings(lang)}],
         "extra": {
-            "alternate": [{"name": LANGUAGE_NAMES[l], "link": f"../{l}/", "lang": l} for l in languages],
-            "cssite_search_worker": SEARCH_WORKER.rsplit("/", 1)[1] if lang in STEMMED_SEARCH else False,
+            "alternate": [{"name": language_name(l), "link": f"../{l}/", "lang": l} for l in languages],
+            "cssite_search_worker": SEARCH_WORKER.rsplit("/", 1)[1] if _stems(lang) else False,
         },
     }
 
@@ -188,7 +224,7 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
     assets = {"assets/cssite.css": css}
-    if lang in STEMMED_SEARCH:
+    if _stems(lang):
         assets[SEARCH_WORKER] = search_worker_file()
     sync_docs(folder / "docs", {**files, **assets})
     cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav, labels)

@@ -240,7 +240,7 @@ class LanguageRenderer:
         self.analysed, self.project, self.lang, self.env = analysed, analysed.project, lang, env
         self.commands = commands or []  # the CLI's commands, for the Reference (the CLI passes them down)
         self.default = self.project.config.default_language
-        self.t = Messages(lang)  # plain text (navigation, chart labels): escaped where it is handed on
+        self.t = Messages(lang, self.project.messages.get(lang))  # plain text (navigation, chart labels): escaped where it is handed on
         self.tm = TemplateMessages(self.t)  # what templates and page helpers use
         self.out = RenderedLanguage(lang, {})
 
@@ -341,16 +341,20 @@ class LanguageRenderer:
                                  last=formats.kpi_value(last.value, m.unit, self.lang))))
 
     def guidance_pages(self) -> None:
+        from cssite.load.guidance import source_language
+
+        sources = self.project.guidance_sources
         own = self.project.guidance.get(self.lang, {})
         fallback = self.project.guidance.get(self.default, {})
         for name in sorted(set(own) | set(fallback), key=_guidance_key):
-            if name in own:
-                self.out.pages[f"guidance/{name}"] = own[name]
-            else:
-                body = fallback[name]
+            pages, lang = (own, self.lang) if name in own else (fallback, self.default)
+            written_in = source_language(sources.get(lang, {}).get(name, "")) or lang
+            if written_in == self.lang:
+                self.out.pages[f"guidance/{name}"] = pages[name]
+            else:  # another language's page (the default's, or English for a language cssite has none in)
                 note = f'!!! note "{self.t("untranslated")}"\n    {self.t("untranslated.page")}\n\n'
-                title, _, rest = body.partition("\n")
-                self.out.pages[f"guidance/{name}"] = f'{title}\n\n{note}<div lang="{self.default}" markdown>\n{rest}\n</div>\n'
+                title, _, rest = pages[name].partition("\n")
+                self.out.pages[f"guidance/{name}"] = f'{title}\n\n{note}<div lang="{written_in}" markdown>\n{rest}\n</div>\n'
 
     def reference_pages(self) -> None:
         from cssite.render.reference import reference_context

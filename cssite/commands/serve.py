@@ -1,0 +1,288 @@
+"""`cssite serve`: build, serve on 127.0.0.1, rebuild when a project file changes, reload the open page.
+
+The site is built by the normal build path (`run_build`, with its staging and atomic swap) into a
+temporary folder outside the project (removed on exit), so serve and `cssite build` share every rule and
+serve never touches the published site/. The watcher (watchfiles) sees only
+config/, content/, templates/ and mkdocs.yml, and a file whose bytes did not change (a save without edits,
+a touch) does not trigger a build, so nothing the build writes can start another one.
+
+Every HTML page is sent with a small script that long-polls /__cssite__/wait: the server answers when a
+build finished, and the page reloads itself. When the last build failed, each page carries a banner with
+the `path:line` messages over the last good site, which keeps being served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import click
+
+from cssite.errors import CssiteError, OptionError
+
+WATCHED = ("config", "content", "templates", "mkdocs.yml")
+WAIT_SECONDS = 25  # a long poll answers at the latest after this, and the page asks again
+
+RELOAD_SCRIPT = """<script>
+(function () {  /* cssite serve: reload when a new build is published (no network beyond this server) */
+  var build = %d;
+  function wait() {
+    fetch("/__cssite__/wait?since=" + build, {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (s) { if (s.build !== build) { location.reload(); } else { wait(); } })
+      .catch(function () { setTimeout(wait, 1000); });
+  }
+  wait();
+})();
+</script>"""
+
+BANNER = """<div id="cssite-serve-error" role="alert" style="position:fixed;z-index:10000;left:0;right:0;top:0;\
+max-height:60vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff4f4;color:#5c0000;\
+border-bottom:3px solid #b00020;font:14px/1.5 ui-monospace,monospace;box-shadow:0 2px 8px rgba(0,0,0,.3)">
+<strong>cssite serve: {title}</strong>
+<pre style="white-space:pre-wrap;margin:.5em 0 0">{messages}</pre>
+</div>"""
+
+NO_SITE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cssite serve</title></head>
+<body>{banner}</body></html>"""
+
+
+class ServeState:
+    """What the server shows: the build number, and the last build's error (None when it succeeded)."""
+
+    def __init__(self) -> None:
+        self.build = 0
+        self.error: str | None = None
+        self.has_site = False
+        self.changed = threading.Condition()
+
+    def publish(self, error: str | None, has_site: bool) -> None:
+        with self.changed:
+            self.build += 1
+            self.error = error
+            self.has_site = self.has_site or has_site
+            self.changed.notify_all()
+
+    def wait(self, since: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.build != since, timeout)
+            return self.build
+
+
+def _banner(state: ServeState) -> str:
+    title = "the last change has errors; this is the last good site." if state.has_site else \
+        "the project has errors; the site is shown once they are fixed."
+    return BANNER.format(title=html.escape(title), messages=html.escape(state.error or ""))
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Static files from the site folder; HTML gets the reload script (and the error banner)."""
+
+    state: ServeState
+
+    def __init__(self, *args, state: ServeState, **kwargs) -> None:
+        self.state = state
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the server's own name
+        pass  # the terminal shows builds and errors, not every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        if self.path.startswith("/__cssite__/wait"):
+            return self._wait()
+        if not self.state.has_site:
+            return self._send_html(NO_SITE_PAGE.format(banner=_banner(self.state)), HTTPStatus.SERVICE_UNAVAILABLE)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().do_GET()  # the handler's redirect to the folder's address with a slash
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            return self._send_html(path.read_text(encoding="utf-8", errors="replace"))
+        if not path.exists() and (Path(self.directory) / "404.html").is_file():
+            return self._send_html((Path(self.directory) / "404.html").read_text(encoding="utf-8"),
+                                   HTTPStatus.NOT_FOUND)
+        return super().do_GET()
+
+    def _wait(self) -> None:
+        since = -1
+        if "since=" in self.path:
+            try:
+                since = int(self.path.split("since=", 1)[1].split("&", 1)[0])
+            except ValueError:
+                since = -1
+        build = self.state.wait(since, WAIT_SECONDS)
+        body = json.dumps({"build": build, "error": self.state.error is not None}).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_html(self, text: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        inject = RELOAD_SCRIPT % self.state.build
+        if self.state.error is not None and self.state.has_site:
+            inject = _banner(self.state) + inject
+        at = text.rfind("</body>")
+        text = text[:at] + inject + text[at:] if at >= 0 else text + inject
+        body = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _fingerprints(root: Path, paths) -> dict[Path, str | None]:
+    out = {}
+    for p in paths:
+        try:
+            out[p] = hashlib.sha256(Path(p).read_bytes()).hexdigest()
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            out[p] = None
+    return out
+
+
+def _snapshot(root: Path) -> dict[Path, str | None]:
+    files = []
+    for name in WATCHED:
+        p = root / name
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            files.extend(f for f in p.rglob("*") if f.is_file())
+    return _fingerprints(root, files)
+
+
+def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, commands: list[dict] | None = None,
+              ready=None, stop: threading.Event | None = None) -> None:
+    """Serve until Ctrl-C (or until `stop` is set); `ready(url)` is called once the server listens."""
+    import watchfiles
+
+    from cssite.commands.build import run_build
+
+    root = Path(root).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="cssite-serve-"))
+    site = tmp / "site"
+    state = ServeState()
+    stop = stop or threading.Event()
+
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(Handler, state=state, directory=str(site)))
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OptionError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
+                          "choose another port") from None
+    server.daemon_threads = True
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    def build() -> None:
+        started = time.perf_counter()
+        try:
+            run_build(root, site, commands=commands, languages=(lang,) if lang else None)
+        except CssiteError as exc:
+            message = exc.format_message()
+            click.echo(message, err=True)
+            click.echo("cssite serve: still serving the last good site; fix the file and save.", err=True)
+            state.publish(message, has_site=(site / "index.html").is_file())
+            return
+        except Exception:  # a bug in cssite must not stop the preview: say so, keep the last good site
+            message = "cssite hit an internal error while building:\n" + traceback.format_exc()
+            click.echo(message, err=True)
+            state.publish(message, has_site=(site / "index.html").is_file())
+            return
+        state.publish(None, has_site=True)
+        click.echo(f"cssite serve: {url} updated in {time.perf_counter() - started:.1f} s "
+                   f"({dt.datetime.now():%H:%M:%S})", err=True)
+
+    if lang is not None:
+        from cssite.load.config import load_config
+        from cssite.errors import Diagnostics
+
+        cfg = load_config(root, Diagnostics(root))
+        if cfg is not None and lang not in cfg.languages:
+            server.server_close()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OptionError(f"--lang {lang}: the project builds {', '.join(cfg.languages)} "
+                              "(config/cssite.yml, languages)")
+    try:
+        build()
+    except KeyboardInterrupt:
+        server.server_close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        click.echo("cssite serve: stopped", err=True)
+        return
+    thread = threading.Thread(target=server.serve_forever, name="cssite-serve", daemon=True)
+    thread.start()
+    click.echo(f"cssite serve: serving {url} (Ctrl-C to stop); watching "
+               f"{', '.join(n + ('/' if n != 'mkdocs.yml' else '') for n in WATCHED)}", err=True)
+    if ready is not None:
+        ready(url)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    known = _snapshot(root)
+    events: queue.Queue = queue.Queue()
+
+    def watch(paths, recursive: bool, only=None) -> None:
+        flt = (lambda _change, path: Path(path).name in only) if only else watchfiles.DefaultFilter()
+        try:
+            for changes in watchfiles.watch(*paths, watch_filter=flt, recursive=recursive, stop_event=stop,
+                                            debounce=400, step=30, raise_interrupt=False):
+                events.put({Path(p) for _, p in changes})
+        except Exception as exc:  # noqa: BLE001 - a watcher that dies must say so, not hang the preview
+            events.put(exc)
+
+    # The folders recursively; the project folder itself only for mkdocs.yml (an editor's save may replace it).
+    folders = [root / n for n in WATCHED if (root / n).is_dir()]
+    threads = [threading.Thread(target=watch, args=(folders, True), daemon=True)] if folders else []
+    threads.append(threading.Thread(target=watch, args=([root], False, {"mkdocs.yml"}), daemon=True))
+    for t in threads:
+        t.start()
+    try:
+        while not stop.is_set():
+            try:
+                paths = events.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if isinstance(paths, Exception):
+                raise paths
+            while not events.empty():  # changes that came in together build once
+                more = events.get_nowait()
+                if isinstance(more, Exception):
+                    raise more
+                paths |= more
+            now = _fingerprints(root, paths)
+            edited = [p for p in paths if now.get(p) != known.get(p)]
+            known.update(now)
+            if not edited:
+                continue  # saved without a change, or touched: nothing to rebuild
+            names = ", ".join(sorted(p.relative_to(root).as_posix() for p in edited)[:3])
+            click.echo(f"cssite serve: {names}{' …' if len(edited) > 3 else ''} changed, rebuilding", err=True)
+            build()
+    except KeyboardInterrupt:
+        click.echo("cssite serve: stopped", err=True)
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        with state.changed:
+            state.changed.notify_all()
