@@ -18,14 +18,15 @@ site: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-serve: site
-	$(BIN)/python -m http.server -d site 8000
+serve: $(STAMP)
+	$(BIN)/cssite serve --lang en
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/kpi_bench.py
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/scale_bench.py
+	$(BIN)/python bench/serve_bench.py
 	$(BIN)/python bench/chart_bench.py
 
 clean:
