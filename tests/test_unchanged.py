@@ -59,6 +59,9 @@ def test_only_the_language_that_changed_is_built(built):
 
 def test_a_published_folder_edited_by_hand_is_rebuilt(built):
     project, calls = built
+    assert run("build", "--project", project, "--jobs", "1").exit_code == 0  # carried over once first
+    assert calls == [[]]
+    calls.clear()
     page = project / "site/en/index.html"
     original = page.read_bytes()
     page.write_bytes(original.replace(b"</body>", b"<script>tampered()</script></body>"))

@@ -87,10 +87,17 @@ def load_published(cache: Path, site_dir: Path) -> dict[str, dict[str, str]]:
         return {}  # no record or a damaged one: everything is rebuilt
 
 
+# Listings of folders carried over in this process: a carried folder keeps every file's size and
+# modification time (hard links or copy2), so save_published need not walk it a second time.
+_carried: dict[tuple[str, str], str] = {}
+
+
 def unchanged_languages(cache: Path, site_dir: Path, fingerprints: dict[str, str]) -> set[str]:
     """The languages whose published folder can be carried over as it is."""
     site_dir = site_dir.resolve()
     record = load_published(cache, site_dir)
+    for key in [k for k in _carried if k[0] == str(site_dir)]:
+        del _carried[key]  # what an earlier, failed build in this process carried over
     same = set()
     for lang, fp in fingerprints.items():
         entry = record.get(lang)
@@ -98,6 +105,7 @@ def unchanged_languages(cache: Path, site_dir: Path, fingerprints: dict[str, str
         if (isinstance(entry, dict) and entry.get("fingerprint") == fp and folder.is_dir()
                 and entry.get("listing") == folder_listing(folder)):
             same.add(lang)
+            _carried[(str(site_dir), lang)] = entry["listing"]
     return same
 
 
@@ -125,7 +133,8 @@ def save_published(cache: Path, site_dir: Path, fingerprints: dict[str, str]) ->
             data = {}
     except (OSError, ValueError):
         data = {}
-    data[str(site_dir)] = {lang: {"fingerprint": fp, "listing": folder_listing(site_dir / lang)}
+    data[str(site_dir)] = {lang: {"fingerprint": fp,
+                                  "listing": _carried.pop((str(site_dir), lang), None) or folder_listing(site_dir / lang)}
                            for lang, fp in fingerprints.items() if (site_dir / lang).is_dir()}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")

@@ -30,6 +30,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 # Part of every chart's cache key: bump it whenever draw() changes, or cached drawings go stale.
@@ -71,7 +72,7 @@ class ChartSpec:
     band_low: tuple[float | None, ...] = ()   # the metric's interval (e.g. CSAT's 95 % CI), drawn as a band
     band_high: tuple[float | None, ...] = ()
 
-    @property
+    @cached_property  # asked for by every page and file that shows the chart: hashed once per spec
     def key(self) -> str:
         blob = json.dumps([DRAWING_VERSION, asdict(self)], sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:20]
