@@ -42,7 +42,7 @@ def make_project(root: Path, teams: int, quarters: int, languages: list[str], se
     for t in team_ids:
         for p in periods:
             for m in METRICS:
-                value = rnd.uniform(1, 7) if m == "ces" else rnd.uniform(-50, 90) if m == "nps" else rnd.uniform(1, 99)
+                value = rnd.uniform(1, 7) if m == "ces" else rnd.uniform(-50, 90) if m == "nps" else rnd.uniform(5, 99)
                 rows.append(f"{p},{t},{m},{value:.1f},{rnd.randint(20, 900)}")
             folder = root / "content" / "reviews" / p
             folder.mkdir(parents=True, exist_ok=True)
