@@ -17,6 +17,9 @@ def test_one_precision_per_unit_whatever_the_size(unit: str):
     decimals = {len(re.sub(r"\D", "", s.split(".")[1])) if "." in s else 0
                 for s in (formats.kpi_value(v, unit, "en") for v in (0.4, 7, 60, 310, 1234.56))}
     assert decimals == {formats.unit_decimals(unit)}, unit
+    changes = {len(re.sub(r"\D", "", s.split(".")[1])) if "." in s else 0
+               for s in (formats.kpi_change(v, unit, "en") for v in (-0.4, 2.34, -60, 310.5))}
+    assert changes == {formats.unit_decimals(unit)}, unit  # a change is written like its values
 
 
 def test_metric_table_column_has_one_precision(project: Path):

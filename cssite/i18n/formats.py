@@ -85,9 +85,11 @@ def kpi_value(value: float, unit: str, lang: str, decimals: int | None = None) -
 @_cached
 def kpi_change(delta: float, unit: str, lang: str) -> str:
     """A change between two values: percentage points for percentages, the unit otherwise."""
+    decimals = unit_decimals(unit)  # a change is written like the values it lies between
     if unit in ("percent", "points", "score", "count"):
-        return signed(delta, lang, 0 if unit == "count" else 1)
-    sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "")
+        return signed(delta, lang, decimals)
+    shown = round(delta, decimals)
+    sign = "+" if shown > 0 else ("\u2212" if shown < 0 else "")
     return sign + kpi_value(abs(delta), unit, lang)
 
 
