@@ -81,6 +81,9 @@ def served(tmp_path: Path):
     assert proc.returncode == 0, (tmp_path / "serve.log").read_text()
     out = (tmp_path / "serve.log").read_text()
     assert "Traceback" not in out, out
+    # The site was built in a temporary folder of its own, removed when serve stopped.
+    built = re.search(r"published (\S+) in", out)
+    assert built and not Path(built[1]).exists() and not Path(built[1]).parent.exists(), built
 
 
 def _review(root: Path) -> tuple[Path, str]:
@@ -129,7 +132,7 @@ def test_the_open_page_reloads_itself_in_a_browser(served):
     _need_browser()
     from playwright.sync_api import sync_playwright
 
-    root, base, _ = served
+    root, base, proc = served
     path, page_url = _review(root)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
@@ -140,7 +143,9 @@ def test_the_open_page_reloads_itself_in_a_browser(served):
         assert "two minutes" in page.inner_text("article")
         path.write_text(path.read_text().replace("within two minutes", "within forty seconds"))
         page.wait_for_function("document.body.innerText.includes('within forty seconds')", timeout=TIMEOUT * 1000)
-        browser.close()
+        browser.close()  # with the page's long poll still open: the server must not print a traceback
+    proc.terminate()  # `kill` stops it as cleanly as Ctrl-C
+    assert proc.wait(30) == 0
 
 
 def test_serve_refuses_a_language_the_project_does_not_build(tmp_path: Path):

@@ -19,6 +19,7 @@ import html
 import json
 import queue
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -57,6 +58,18 @@ border-bottom:3px solid #b00020;font:14px/1.5 ui-monospace,monospace;box-shadow:
 
 NO_SITE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cssite serve</title></head>
 <body>{banner}</body></html>"""
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that closed its tab mid-answer (the long poll, a reload) is no error worth a traceback."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class ServeState:
@@ -184,12 +197,11 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
     stop = stop or threading.Event()
 
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), partial(Handler, state=state, directory=str(site)))
+        server = Server(("127.0.0.1", port), partial(Handler, state=state, directory=str(site)))
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OptionError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
                           "choose another port") from None
-    server.daemon_threads = True
     url = f"http://127.0.0.1:{server.server_address[1]}/"
 
     def build() -> None:
@@ -221,6 +233,11 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
             shutil.rmtree(tmp, ignore_errors=True)
             raise OptionError(f"--lang {lang}: the project builds {', '.join(cfg.languages)} "
                               "(config/cssite.yml, languages)")
+    def stop_on_term(_signum, _frame):  # `kill` stops it like Ctrl-C: the temporary site is removed
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop_on_term)
     try:
         build()
     except KeyboardInterrupt:
