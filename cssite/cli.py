@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from cssite import __version__
-from cssite.commands.kpi import FIELDS_HELP
 from cssite.schema import CONFIG, TICKET_SOURCE
 
 project_option = click.option(
@@ -79,16 +78,36 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
         raise click.UsageError(exc.detail) from None
 
 
+def _fields_help() -> str:
+    from cssite.kpi.presets import fields_help  # declared once, with the fields themselves
+
+    return fields_help()
+
+
 @cli.command("kpi", context_settings={"max_content_width": 100})
 @click.argument("exports", nargs=-1, required=True, metavar="EXPORT.csv [EXPORT2.csv …]",
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--preset", required=True, metavar="NAME|FILE",
-              help="Column mapping and value conventions: zendesk, freshdesk, jsm, servicenow or survey, "
+              help="Column mapping and value conventions: zendesk, freshdesk, jsm, servicenow, survey or calls, "
                    "or the path of your own preset .yml (copy a built-in one: they are in cssite/data/presets/ "
                    "inside the installed package).")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
               help=f"Read FIELD from COLUMN instead of the preset's column (repeatable; an empty COLUMN "
-                   f"ignores the field). Fields: {FIELDS_HELP}.")
+                   f"ignores the field). COL1+COL2 joins columns with a space, e.g. --map \"id=Line+Call\" or "
+                   f"--map \"created_at=Date+Time\" (a + inside a header's own name stays part of it). "
+                   f"Fields: {_fields_help()}.")
+@click.option("--value", "values", multiple=True, metavar="FIELD:VALUE=MEANING",
+              help="What a value means, over the preset (repeatable): --value \"status:Done=solved\", "
+                   "\"status:Pending publication=open\", \"outcome:HANG=abandoned\", \"outcome:PHANTOM=ignore\", "
+                   "\"csat_rating:Offered=offered\". Meanings: status solved|open|ignore; outcome "
+                   "answered|abandoned|ignore; csat_rating good|bad|offered|not_offered|ignore; sla_met "
+                   "met|breached|ignore; any other coded field ignore. Rows whose value means ignore are dropped "
+                   "and counted; statuses nobody declared count as open and are listed.")
+@click.option("--date-format", "date_formats", multiple=True, metavar="[FIELD=]FORMAT",
+              help="The strptime format of every date field, or of one (repeatable): --date-format \"%d-%m-%y\", "
+                   "--date-format \"created_at=%y%m%d %H:%M:%S\". Without it each date column's format is "
+                   "inferred from all its values; a column that two formats read differently (03/04/2026) is "
+                   "refused with the formats that fit. Two-digit years: 00–68 are 20xx, 69–99 19xx.")
 @click.option("--team-map", multiple=True, metavar="VALUE=TEAM",
               help="Count tickets whose team column (e.g. Zendesk's Group) is VALUE as team TEAM "
                    "(repeatable), e.g. --team-map \"EMEA Support=support-emea\". Values that are already "
@@ -99,26 +118,37 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
 @click.option("--period", metavar="PERIOD",
               help="2026-Q3 or 2026-07. For a file without dates (a survey wave): the period of all its rows. "
                    "For a dated file: output only PERIOD's rows (a month implies --granularity month).")
+@click.option("--short-abandon-seconds", type=click.FloatRange(0, 86400), default=5, show_default=True,
+              metavar="SECONDS",
+              help="Calls: a hang-up after less queueing than this never reached the queue; it is not offered "
+                   "(not in the abandonment rate or the service level), e.g. --short-abandon-seconds 10.")
+@click.option("--service-level-seconds", type=click.FloatRange(0, 86400), default=20, show_default=True,
+              metavar="SECONDS",
+              help="Calls: the service level is the share of offered calls answered within this wait "
+                   "(abandons count as failures), e.g. --service-level-seconds 30.")
 @click.option("--encoding", metavar="ENC",
               help="Read the files in this encoding (utf-8, cp1252, latin-1 …) [default: detect; a warning "
                    "says when a file is not UTF-8].")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the KPIs to this file [default: standard output].")
+              help="Write the KPIs to this file [default: standard output]. It may not be one of the exports.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="csv: period,team,metric,value,n,ci_low,ci_high (the KPI CSV format); json: a list of "
                    "objects with the same keys.")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the data-quality report (rows read, dropped by reason, unmapped teams, "
-                   "unreadable values, metrics left out) to this JSON file.")
-def kpi(exports, preset, mapping, team_map, granularity, period, encoding, output, fmt, report) -> None:
-    """Compute service KPIs from ticket or survey exports.
+              help="Also write the data-quality report (rows read, dropped by reason, placeholder dates, "
+                   "undeclared statuses, date formats, event-log order, unreadable values with their lines, "
+                   "metrics left out) to this JSON file.")
+def kpi(exports, preset, mapping, values, date_formats, team_map, granularity, period, short_abandon_seconds,
+        service_level_seconds, encoding, output, fmt, report) -> None:
+    """Compute service KPIs from ticket, call or survey exports.
 
     Reads the exports (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon
-    or tab separated), keeps one row per ticket (the latest row of an event
-    log), drops impossible rows and counts them, and writes one row per period
-    × team × metric, plus the same for team 'all'. Metrics the export has no
-    column for are left out, not reported as zero. A data-quality summary goes
-    to standard error.
+    or tab separated), infers one date format per column, keeps one row per
+    ticket (the latest row of an event log), decides solved by status, drops
+    impossible rows and counts them, and writes one row per period × team ×
+    metric, plus the same for team 'all'. Metrics the export has no column for
+    are left out, not reported as zero; when no KPI at all can be computed it
+    exits 1 with the reasons. A data-quality summary goes to standard error.
 
     \b
     Examples:
@@ -126,17 +156,24 @@ def kpi(exports, preset, mapping, team_map, granularity, period, encoding, outpu
           --team-map "EMEA Support=support-emea" -o content/metrics/tickets.csv
       cssite kpi wave.csv --preset survey --map nps_score=Recommend --period 2026-Q3
       cssite kpi incidents.csv --preset servicenow --granularity month --report quality.json
+      cssite kpi changes.csv --preset jsm --value "status:Done=solved" --date-format "%d-%m-%y"
+      cssite kpi calls.csv --preset calls --map "id=vru_line+call_id" \\
+          --map "created_at=date+q_start" --date-format "%y%m%d %H:%M:%S" \\
+          --value "outcome:PHANTOM=ignore" --short-abandon-seconds 5
     """
-    from cssite.commands.kpi import parse_pairs, run_kpi
+    from cssite.commands.kpi import parse_date_formats, parse_pairs, run_kpi
     from cssite.errors import OptionError
+    from cssite.kpi import KpiOptions
 
     try:
-        run_kpi(list(exports), preset, parse_pairs(mapping, "--map", "FIELD=COLUMN"),
-                parse_pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
-                granularity, period, encoding, output, fmt, report)
+        options = KpiOptions(preset, parse_pairs(mapping, "--map", "FIELD=COLUMN"),
+                             parse_pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
+                             granularity, period, encoding, parse_date_formats(date_formats),
+                             parse_pairs(values, "--value", "FIELD:VALUE=MEANING", split_last=True),
+                             short_abandon_seconds, service_level_seconds)
+        run_kpi(list(exports), options, output, fmt, report)
     except OptionError as exc:  # a bad option value is a usage error: exit 2, with the usage line
         raise click.UsageError(exc.detail) from None
-
 
 
 @cli.command()

@@ -38,7 +38,13 @@ def test_json_output_and_report_file(tmp_path):
     assert report["dropped"] == {"solved before created": 1}
     assert report["unmapped_teams"] == {"(empty)": 1, "Billing": 1}
     assert report["files"][0]["columns"]["csat_rating"] == "Satisfaction Score"
-    assert report["absent"] == {"nps": "no nps_score column", "ces": "no ces_score column"}
+    assert report["absent"] == {
+        "first_response_time_business": "no business-hours first reply column",
+        "first_response_time_business_p90": "no business-hours first reply column",
+        "resolution_time_business": "no business-hours resolution column",
+        "resolution_time_business_p90": "no business-hours resolution column",
+        "nps": "no nps_score column", "ces": "no ces_score column",
+        **{m: "no outcome column" for m in ("asa", "abandonment_rate", "service_level", "aht")}}
     assert report["warnings"][0].startswith("unmapped teams: '(empty)' (1), 'Billing' (1)")
     assert f"wrote {len(rows)} KPI rows to {out}" in r.stderr
 
@@ -57,7 +63,7 @@ def test_csv_to_a_file_matches_stdout(tmp_path):
 def test_help_explains_the_options():
     r = CliRunner().invoke(cli, ["kpi", "--help"])
     assert r.exit_code == 0
-    for text in ("--preset NAME|FILE", "zendesk, freshdesk, jsm, servicenow or survey", "--map FIELD=COLUMN",
+    for text in ("--preset NAME|FILE", "zendesk, freshdesk, jsm, servicenow, survey or calls", "--map FIELD=COLUMN",
                  "csat_rating", "--team-map VALUE=TEAM", "--granularity [quarter|month]", "--period PERIOD",
                  "--encoding ENC", "--format [csv|json]", "--report", "period,team,metric,value,n,ci_low,ci_high"):
         assert text in " ".join(r.output.split()), text

@@ -172,7 +172,9 @@ def test_servicenow_event_log_keeps_each_tickets_latest_row():
     table, err = kpi(str(FIX / "servicenow_events.csv"), "--preset", "servicenow",
                      "--team-map", "Group 1=support-emea", "--team-map", "Group 2=support-apac")
     # 11 rows, 6 incidents; INC004 is canceled (ignored), INC005 resolved before it was opened.
-    assert "11 rows" in err and "tickets: 4" in err and "5 earlier event-log rows merged" in err
+    assert "11 rows" in err and "tickets: 4" in err and "5 earlier rows merged" in err
+    # INC001 rises 3 times down the file, INC006 once, INC002 falls once: oldest first, from 5 changes.
+    assert "file order oldest first (from 5 changes)" in err
     assert "1 status 'Canceled'" in err and "1 solved before created" in err
     # INC001: latest row Closed (resolved after 6 h, no reopen, SLA made); INC003 still Active.
     assert metrics_of(table, "2026-Q1", "support-emea") == {

@@ -15,7 +15,7 @@ PRESETS = Path(__file__).parent.parent / "cssite" / "data" / "presets"
 
 
 def test_builtin_presets():
-    assert builtin_names() == ["freshdesk", "jsm", "servicenow", "survey", "zendesk"]
+    assert builtin_names() == ["calls", "freshdesk", "jsm", "servicenow", "survey", "zendesk"]
     for name in builtin_names():
         p = load_preset(name)
         assert p.name == name
@@ -23,9 +23,15 @@ def test_builtin_presets():
         assert p.required <= set(p.columns)
     z = load_preset("zendesk")
     assert z.columns["csat_rating"][0] == "Satisfaction Score"
-    assert z.solved == {"solved", "closed"}
-    assert {"good"} <= z.ratings.good and "offered" in z.ratings.offered
-    assert load_preset("servicenow").event_log and load_preset("servicenow").date_format == "%d-%m-%Y %H:%M"
+    assert {v for v, m in z.values["status"].items() if m == "solved"} == {"solved", "closed"}
+    assert z.meaning("status", "Pending") == "open" and z.meaning("status", "Deleted") == "ignore"
+    assert z.meaning("csat_rating", "GOOD") == "good" and z.meaning("csat_rating", "Offered") == "offered"
+    assert z.columns["first_reply_business_minutes"] == ("First reply time in minutes within business hours",)
+    assert z.day_first is None  # an ambiguous column is refused, not read day first
+    assert load_preset("servicenow").date_format == "%d-%m-%Y %H:%M"
+    c = load_preset("calls")
+    assert c.meaning("outcome", "AGENT") == "answered" and c.meaning("outcome", "HANG") == "abandoned"
+    assert c.meaning("outcome", "PHANTOM") == "ignore"
 
 
 def test_map_overrides_and_unmaps():

@@ -53,7 +53,7 @@ def test_mapped_column_that_is_not_there(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--preset", "zendsk"], "unknown preset 'zendsk' (built-in: freshdesk, jsm, servicenow, survey, zendesk"),
+    (["--preset", "zendsk"], "unknown preset 'zendsk' (built-in: calls, freshdesk, jsm, servicenow, survey, zendesk"),
     (["--preset", "zendesk", "--map", "csat=Score"], "unknown field 'csat' in --map"),
     (["--preset", "zendesk", "--map", "csat_rating"], "--map 'csat_rating' must look like FIELD=COLUMN"),
     (["--preset", "zendesk", "--team-map", "EMEA=Support EMEA"], "'Support EMEA' is not a team id"),
@@ -115,7 +115,8 @@ def test_non_utf8_byte_after_the_first_megabyte(tmp_path):
     assert Path(path).stat().st_size > 1 << 20
     r = run(path, "--preset", "zendesk", "--report", str(tmp_path / "q.json"))
     t = table(r)
-    assert "not UTF-8 throughout: read as Windows-1252" in r.stderr
+    # Line 16001: the header, 15 999 rows, then the row with the Windows-1252 É.
+    assert "big.csv:16001: warning: not UTF-8 throughout (byte 0xc9): read as Windows-1252" in r.stderr
     assert t[("2026-Q1", "all", "ticket_volume")] == ("16000", "16000")
     report = json.loads((tmp_path / "q.json").read_text())
     assert report["unmapped_teams"] == {"Équipe Paris": 1}
@@ -184,34 +185,47 @@ def test_iso_dates_with_zones_fractions_and_t(tmp_path):
     assert t[("2026-Q2", "support-emea", "resolution_time")] == ("2.0", "1")
 
 
-def test_day_first_dates_with_dashes(tmp_path):
+def test_day_and_month_that_no_value_settles_are_refused_then_read_as_told(tmp_path):
     text = ("Id,Group,Status,Created at,Solved at\n"
             "1,support-emea,solved,05-01-2026 09:00,05-01-2026 9:30:00\n"
             "2,support-emea,solved,1-2-2026 9:00,2-2-2026 09:00\n")
-    t = table(run(write(tmp_path, "t.csv", text), "--preset", "zendesk", "--granularity", "month"))
+    path = write(tmp_path, "t.csv", text)
+    r = run(path, "--preset", "zendesk", "--granularity", "month")
+    assert r.exit_code == 1
+    assert "t.csv: error: column 'Created at': dates such as '05-01-2026', '1-2-2026' fit '%d-%m-%Y' or " \
+           "'%m-%d-%Y' equally well" in r.stderr
+    assert '--date-format "%d-%m-%Y"' in r.stderr
+    t = table(run(path, "--preset", "zendesk", "--granularity", "month", "--date-format", "%d-%m-%Y %H:%M"))
     assert t[("2026-01", "support-emea", "resolution_time")] == ("0.5", "1")
     assert t[("2026-02", "support-emea", "resolution_time")] == ("24.0", "1")
+    # The same file month first: 5 January becomes 1 May.
+    t = table(run(path, "--preset", "zendesk", "--granularity", "month", "--date-format", "%m-%d-%Y"))
+    assert t[("2026-05", "support-emea", "resolution_time")] == ("0.5", "1")
+    assert t[("2026-01", "support-emea", "resolution_time")] == ("744.0", "1")  # 2 Jan → 2 Feb: 31 days
 
 
-def test_slash_dates_month_first_only_when_unambiguous(tmp_path):
+def test_slash_dates_month_first_when_a_value_settles_it(tmp_path):
     us = ("Id,Group,Status,Created at,Solved at\n"
           "1,support-emea,solved,01/05/2026 09:00,01/05/2026 10:00\n"
           "2,support-emea,solved,01/20/2026 09:00,01/21/2026 09:00\n")  # 20 can only be a day
     r = run(write(tmp_path, "us.csv", us), "--preset", "zendesk", "--granularity", "month")
     assert set(p for (p, _, _) in table(r)) == {"2026-01"}
-    assert "ambiguous" not in r.stderr and "could be day or month first" not in r.stderr
+    assert "%m/%d/%Y" in r.stderr  # the summary names the format used
 
     amb = us.replace("01/20/2026 09:00,01/21/2026", "03/04/2026 09:00,03/04/2026")
     r = run(write(tmp_path, "amb.csv", amb), "--preset", "zendesk", "--granularity", "month")
-    # 01/05 and 03/04 read either way: day first, as configured, with a warning saying so.
+    assert r.exit_code == 1
+    assert "'01/05/2026', '03/04/2026' fit '%d/%m/%Y' or '%m/%d/%Y'" in r.stderr
+    r = run(str(tmp_path / "amb.csv"), "--preset", "zendesk", "--granularity", "month", "--date-format",
+            "created_at=%d/%m/%Y %H:%M", "--date-format", "solved_at=%d/%m/%Y %H:%M")
     assert set(p for (p, _, _) in table(r)) == {"2026-05", "2026-04"}
-    assert "could be day or month first: read as dd/mm/yyyy" in r.stderr
 
 
 def test_preset_can_say_month_first(tmp_path):
     preset = (Path(__file__).parent.parent / "cssite" / "data" / "presets" / "zendesk.yml").read_text()
     custom = tmp_path / "us-zendesk.yml"
-    custom.write_text(preset.replace("day_first: true", "day_first: false"))
+    assert "  day_first:  " in preset
+    custom.write_text(preset.replace("  day_first:  ", "  day_first: false  "))
     text = "Id,Group,Status,Created at\n1,support-emea,open,03/04/2026 09:00\n"
     t = table(run(write(tmp_path, "t.csv", text), "--preset", str(custom), "--granularity", "month"))
     assert ("2026-03", "support-emea", "ticket_volume") in t
@@ -233,10 +247,12 @@ def test_unreadable_and_impossible_dates_are_dropped_and_counted(tmp_path):
     assert table(r)[("2026-Q1", "all", "ticket_volume")] == ("1", "1")
     report = json.loads((tmp_path / "q.json").read_text())
     assert report["rows_read"] == 4 and report["tickets"] == 1 and report["rows_dropped"] == 3
-    assert report["dropped"] == {"creation date missing or unreadable": 1, "solved before created": 1,
+    assert report["dropped"] == {"creation date unreadable": 1, "solved before created": 1,
                                  "negative first reply time": 1}
-    assert report["invalid_values"]["created_at"] == {"count": 1, "examples": ["yesterday"]}
-    assert "'yesterday'" in r.stderr
+    assert [(p["field"], p["reason"], p["count"], p["examples"], p["lines"]) for p in report["problems"]] == [
+        ("created_at", "unreadable", 1, ["yesterday"], [3])]
+    assert "t.csv:3: warning: 1 value in column 'Created at' (created_at) could not be read, e.g. 'yesterday'" \
+        in r.stderr
 
 
 def test_several_files_are_pooled(tmp_path):

@@ -8,10 +8,6 @@ from pathlib import Path
 import click
 
 from cssite.errors import Diagnostics, InputError, OptionError
-from cssite.schema import TICKET_SOURCE
-
-FIELDS_HELP = ("id, created_at, updated_at, first_reply_at, first_reply_minutes, solved_at, resolution_minutes, "
-               "status, team, channel, replies, reopens, sla_met, csat_rating, nps_score, ces_score")
 
 
 def parse_pairs(values: tuple[str, ...], option: str, what: str, split_last: bool = False) -> dict[str, str]:
@@ -26,28 +22,46 @@ def parse_pairs(values: tuple[str, ...], option: str, what: str, split_last: boo
     return out
 
 
-def run_kpi(exports: list[Path], preset: str, mapping: dict[str, str], team_map: dict[str, str],
-            granularity: str = TICKET_SOURCE.default("granularity"), period: str | None = None,
-            encoding: str | None = None,
-            output: Path | None = None, fmt: str = "csv", report: Path | None = None) -> None:
+def parse_date_formats(values: tuple[str, ...]) -> dict[str, str]:
+    """`--date-format FORMAT` (every date field, key "*") or `--date-format FIELD=FORMAT` (one field)."""
+    import re
+
+    out = {}
+    for v in values:
+        head, sep, fmt = v.partition("=")
+        if sep and re.fullmatch(r"\s*[A-Za-z_]+\s*", head):
+            out[head.strip()] = fmt.strip()
+        else:
+            out["*"] = v.strip()
+    return out
+
+
+def run_kpi(exports: list[Path], options, output: Path | None = None, fmt: str = "csv",
+            report: Path | None = None) -> None:
     """Compute, print warnings and the quality summary to stderr, and write the KPIs."""
-    from cssite.kpi import (  # pyarrow and numpy load only when needed
-        KpiOptions,
-        compute_kpis,
-    )
+    from cssite.kpi import compute_kpis  # pyarrow and numpy load only when needed
     from cssite.kpi.write import to_csv, to_json
 
     for p in exports:
         if not p.is_file():
             raise InputError("no such file", str(p))
-    for target in (output, report):
-        if target is not None and not target.resolve().parent.is_dir():
+    inputs = {p.resolve() for p in exports}
+    for target, option in ((output, "-o/--output"), (report, "--report")):
+        if target is None:
+            continue
+        if target.resolve() in inputs:
+            raise OptionError(f"{option} {target} is one of the exports being read: writing it would destroy the "
+                              "export; choose another file")
+        if not target.resolve().parent.is_dir():
             raise InputError(f"folder {target.parent} does not exist", str(target))
+    if output is not None and report is not None and output.resolve() == report.resolve():
+        raise OptionError(f"-o/--output and --report both name {output}: choose two files")
     diags = Diagnostics(Path.cwd())
-    options = KpiOptions(preset, mapping, team_map, granularity, period, encoding)
-    result = compute_kpis(exports, options, diags)
-    for d in diags.sorted():
-        click.echo(str(d), err=True)
+    try:
+        result = compute_kpis(exports, options, diags)
+    finally:
+        for d in diags.sorted():
+            click.echo(str(d), err=True)
     click.echo(result.report.summary(), err=True)
     text = to_json(result.rows) if fmt == "json" else to_csv(result.rows)
     if report is not None:

@@ -3,9 +3,10 @@
 Real exports come in several encodings and separators, with headers in any
 capitalisation, several spellings of "missing" and several date layouts. This
 module finds out which (from the first megabyte), then lets Arrow's streaming
-CSV reader convert only the columns a preset maps. When the fast typed read
-meets a value it cannot convert, that column is read again as text and parsed
-leniently, and what could not be read is counted, never guessed.
+CSV reader convert only the columns the preset maps. Dates are read as text and
+parsed a whole column at a time (`cssite.kpi.dates`); numbers that Arrow cannot
+convert are read again as text and parsed leniently. Whatever cannot be used is
+counted, with its rows, never guessed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +27,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from cssite.errors import OptionError
+from cssite.kpi import dates
 from cssite.kpi.errors import ExportError
-from cssite.kpi.presets import CODED_FIELDS, DATE_FIELDS, NUMBER_FIELDS, Preset
+from cssite.kpi.presets import SPEC, Preset
+from cssite.kpi.quality import ValueProblem
 
 NA_VALUES = ["", "NA", "N/A", "n/a", "?", "-"]
 SAMPLE_BYTES = 1 << 20
 CANDIDATE_DELIMITERS = [",", ";", "\t", "|"]
+FIELD_LIMIT = 1 << 28  # Python's csv module stops at 128 KiB per field; a long ticket description is still data
+MAX_BLOCK = 1 << 28
+csv.field_size_limit(FIELD_LIMIT)
 
 
 @dataclass
@@ -54,8 +63,7 @@ class Column:
     labels: list[str] = field(default_factory=list)
     distinct: bool = False  # id: no value repeats
     arrow: pa.Array | None = None  # id: the values themselves, to number several files together
-    unreadable: int = 0
-    examples: list[str] = field(default_factory=list)
+    unknown: np.ndarray | None = None  # bool per row: a value was there but could not be read (≠ empty)
 
 
 @dataclass
@@ -64,10 +72,30 @@ class RawExport:
     layout: Layout
     rows: int
     columns: dict[str, Column]
-    used: dict[str, str]  # field -> header it came from
-    malformed: int = 0
-    malformed_examples: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # warnings worth showing
+    used: dict[str, str]  # field -> header(s) it came from ("Date + Time" for a joined column)
+    lines: "LineMap"
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of rows skipped
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line or 0, warning) worth showing
+    problems: list[ValueProblem] = field(default_factory=list)
+    placeholders: dict[str, int] = field(default_factory=dict)  # field -> placeholder dates treated as missing
+    date_formats: dict[str, str] = field(default_factory=dict)  # field -> the format its column was read with
+
+
+@dataclass
+class LineMap:
+    """Data row index → line of the file (the header and skipped malformed rows accounted for)."""
+
+    first: int  # line of the first data row
+    skipped: list[tuple[int, int]] = field(default_factory=list)  # (line, lines it spans) of skipped rows
+
+    def line(self, row: int) -> int:
+        line = self.first + int(row)
+        for at, span in self.skipped:
+            if at <= line:
+                line += span
+            else:
+                break
+        return line
 
 
 def normalise_header(h: str) -> str:
@@ -129,7 +157,10 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
     headers = [" ".join(h.replace("\ufeff", "").split()) for h in header]
     if not any(headers):
         raise ExportError("the first row (the header) is empty", path)
-    quoted_newlines = any("\n" in c or "\r" in c for _, row in zip(range(2000), reader) for c in row)
+    try:
+        quoted_newlines = any("\n" in c or "\r" in c for _, row in zip(range(2000), reader) for c in row)
+    except csv.Error:  # an unclosed quote: Arrow counts the row it spoils
+        quoted_newlines = True
     label = _ENCODING_LABELS.get(enc, enc)
     return Layout(enc, label, guessed, delimiter, skip + 1, headers, quoted_newlines)
 
@@ -162,17 +193,17 @@ def _sniff_delimiter(text: str) -> str:
 
 # ---------------------------------------------------------------- column mapping
 
-def resolve_columns(path: Path, layout: Layout, preset: Preset) -> dict[str, int]:
-    """field -> column index; exit with the missing columns and the present ones if a needed one is absent."""
+def resolve_columns(path: Path, layout: Layout, preset: Preset) -> dict[str, tuple[int, ...]]:
+    """field -> column indices (several when a spec joins columns: `Date+Time`); exit naming what is missing."""
     index: dict[str, int] = {}
     for i, h in enumerate(layout.headers):
         index.setdefault(normalise_header(h), i)
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, ...]] = {}
     missing = []
     for f, names in preset.columns.items():
-        i = next((index[normalise_header(n)] for n in names if normalise_header(n) in index), None)
-        if i is not None:
-            found[f] = i
+        cols = next((c for n in names if (c := _resolve(n, index)) is not None), None)
+        if cols is not None:
+            found[f] = cols
         elif f in preset.required:
             how = f"--map {f}={preset.mapped[f]}" if f in preset.mapped else f"field {f}, needed by preset {preset.name}"
             missing.append(f"'{names[0]}'" + (f" (or {', '.join(repr(n) for n in names[1:])})" if len(names) > 1 else "")
@@ -181,128 +212,33 @@ def resolve_columns(path: Path, layout: Layout, preset: Preset) -> dict[str, int
     if missing:
         raise ExportError(f"missing column{'s' if len(missing) > 1 else ''} {'; '.join(missing)}; "
                           f"the file has: {present}", path)
-    if not set(found) - {"created_at", "updated_at", "team", "channel"}:
+    context = {"created_at", "updated_at", "team", "channel"}
+    if not set(found) - context:
         wanted = "; ".join(f"{f}: {', '.join(repr(n) for n in names)}" for f, names in preset.columns.items()
-                           if f not in ("created_at", "updated_at", "team", "channel"))
+                           if f not in context)
         raise ExportError(f"nothing to compute: none of the columns preset {preset.name} reads is here "
                           f"({wanted}); the file has: {present}. Name yours with --map FIELD=COLUMN", path)
     return found
 
 
-# ---------------------------------------------------------------- dates
+def _resolve(spec: str, index: dict[str, int]) -> tuple[int, ...] | None:
+    """A header, or headers joined by '+'; a '+' that belongs to a header's name stays part of it."""
+    if (i := index.get(normalise_header(spec))) is not None:
+        return (i,)
+    parts = spec.split("+")
+    if len(parts) < 2:
+        return None
 
-_FAMILY_RE = {
-    "iso": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"),
-    "dash": re.compile(r"^\d{1,2}-\d{1,2}-\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$"),
-    "slash": re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?$"),
-    "dot": re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$"),
-    "ymd-slash": re.compile(r"^\d{4}/\d{1,2}/\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$"),
-    "jira": re.compile(r"^\d{1,2}/[A-Za-z]{3}/\d{2,4}( \d{1,2}:\d{2}( ?[AaPp][Mm])?)?$"),
-}
-_TIMES = (" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "")
+    def segment(start: int) -> tuple[int, ...] | None:
+        if start == len(parts):
+            return ()
+        for end in range(len(parts), start, -1):  # the longest header first
+            i = index.get(normalise_header("+".join(parts[start:end])))
+            if i is not None and (rest := segment(end)) is not None:
+                return (i, *rest)
+        return None
 
-
-def _formats(family: str) -> list:
-    if family == "iso":
-        return ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z"]
-    day = {"dash": "%d-%m-%Y", "dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y", "dot": "%d.%m.%Y", "ymd-slash": "%Y/%m/%d"}
-    if family == "jira":
-        return [d + t for d in ("%d/%b/%y", "%d/%b/%Y") for t in _TIMES]
-    return [day[family] + t for t in _TIMES]
-
-
-@dataclass
-class _DatePlan:
-    family: str | None  # None: not known from the sample
-    fast: bool  # the reader can convert it itself
-
-
-def _plan_dates(values: list[str], preset: Preset) -> _DatePlan:
-    if preset.date_format:
-        return _DatePlan("configured", True)
-    values = [v.strip() for v in values if v.strip() not in NA_VALUES][:500]
-    if not values:
-        return _DatePlan(None, False)
-    for fam, rx in _FAMILY_RE.items():
-        if all(rx.match(v) for v in values):
-            break
-    else:
-        return _DatePlan(None, False)
-    if fam == "iso":
-        plain = not any(("." in v[10:]) or re.search(r"(Z|[+-]\d{2}:?\d{2})$", v) for v in values)
-        return _DatePlan("iso", plain)
-    if fam == "slash":
-        return _DatePlan(None, False)  # day/month order is decided on the whole column
-    return _DatePlan(fam, True)
-
-
-def _fast_parsers(plans: dict[str, _DatePlan], preset: Preset) -> list:
-    if preset.date_format:
-        return [preset.date_format]
-    out: list = []
-    for p in plans.values():
-        if p.fast:
-            for f in ([pacsv.ISO8601] if p.family == "iso" else _formats(p.family)):
-                if f not in out:
-                    out.append(f)
-    return out
-
-
-def parse_dates(arr: pa.Array, preset: Preset) -> tuple[pa.Array, str | None]:
-    """Text to timestamp[s] by the layout the values show; unreadable values become null.
-
-    A preset's `dates.format` is tried first. Day/month order of slash dates comes
-    from the whole column: mm/dd/yyyy only when some value can only be read that way
-    and none only the other way, or when the preset says `day_first: false`.
-    """
-    s = pc.utf8_trim_whitespace(arr)
-    if preset.date_format:
-        # The preset's format first; values it does not fit are still read if their layout is clear.
-        configured = _strptime(s, [preset.date_format])
-        if configured.null_count == s.null_count:
-            return configured, None
-        detected, note = _detect_and_parse(s, preset)
-        return pc.coalesce(configured, detected), note
-    return _detect_and_parse(s, preset)
-
-
-def _detect_and_parse(s: pa.Array, preset: Preset) -> tuple[pa.Array, str | None]:
-    sample = [v for v in pc.drop_null(s).slice(0, 500).to_pylist() if v not in NA_VALUES]
-    fam = next((f for f, rx in _FAMILY_RE.items() if sample and all(rx.match(v) for v in sample)), None)
-    if fam is None:
-        fam = next((f for f, rx in _FAMILY_RE.items() if any(rx.match(v) for v in sample)), "iso")
-    note = None
-    if fam == "iso":
-        s = pc.replace_substring_regex(s, r"^(\d{4}-\d{1,2}-\d{1,2})T", r"\1 ")
-        s = pc.replace_substring_regex(s, r"(\d:\d{2})\.\d+", r"\1")
-        s = pc.replace_substring_regex(s, r"\s*([+-]\d{2}):?(\d{2})$", r"\1\2")
-        s = pc.replace_substring_regex(s, r"\s*Z$", "+0000")
-    elif fam == "slash":
-        dmy, mdy = _strptime(s, _formats("dmy")), _strptime(s, _formats("mdy"))
-        if preset.day_first is False:
-            return mdy, None
-        dmy_ok, mdy_ok = pc.is_valid(dmy), pc.is_valid(mdy)
-        only_mdy = pc.sum(pc.and_(mdy_ok, pc.invert(dmy_ok))).as_py() or 0
-        only_dmy = pc.sum(pc.and_(dmy_ok, pc.invert(mdy_ok))).as_py() or 0
-        if only_mdy and not only_dmy:  # some value is a valid date only month first: not ambiguous
-            return mdy, None
-        if not only_mdy and not only_dmy and len(s) > s.null_count:
-            note = ("dates such as 03/04/2025 could be day or month first: read as dd/mm/yyyy "
-                    "(set dates.day_first: false in a preset for mm/dd/yyyy)")
-        return dmy, note
-    return _strptime(s, _formats(fam)), note
-
-
-def _strptime(s: pa.Array, formats: list[str]) -> pa.Array:
-    out = None
-    for f in formats:
-        t = pc.strptime(s, format=f, unit="s", error_is_null=True)
-        if t.type.tz is not None:
-            t = t.cast(pa.timestamp("s"))  # zoned times become UTC
-        out = t if out is None else pc.coalesce(out, t)
-        if out.null_count == s.null_count:
-            break
-    return out
+    return segment(0)
 
 
 # ---------------------------------------------------------------- numbers and codes
@@ -319,21 +255,23 @@ def parse_number(v: str, minutes: bool = False) -> float | None:
     if re.fullmatch(r"-?\d+,\d+", v):
         v = v.replace(",", ".")
     try:
-        x = float(v)
+        return float(v)  # inf and nan too: the caller counts them as not finite
     except ValueError:
         return None
-    return x if np.isfinite(x) else None
 
 
-def _numbers_from_text(arr: pa.Array, minutes: bool) -> Column:
-    enc = pc.dictionary_encode(arr)
+def _numbers(arr: pa.Array, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Values (NaN when missing or unreadable) and the mask of unreadable ones."""
+    if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
+        values = arr.cast(pa.float64()).to_numpy(zero_copy_only=False, writable=True)  # nulls: NaN
+        return values, np.zeros(len(values), dtype=bool)
+    enc = pc.dictionary_encode(pc.utf8_trim_whitespace(arr.cast(pa.string())))
     labels = enc.dictionary.to_pylist()
-    parsed = [parse_number(v, minutes) if v not in NA_VALUES else np.nan for v in labels]
+    parsed = [np.nan if v in NA_VALUES else parse_number(v, minutes=name.endswith("_minutes")) for v in labels]
     lookup = np.array([np.nan if x is None else x for x in parsed] + [np.nan], dtype="float64")
     is_bad = np.array([x is None for x in parsed] + [False])
     idx = enc.indices.fill_null(len(labels)).to_numpy()
-    examples = [v for v, x in zip(labels, parsed) if x is None][:3]
-    return Column("number", lookup[idx], unreadable=int(is_bad[idx].sum()), examples=examples)
+    return lookup[idx], is_bad[idx]
 
 
 def id_column(arr: pa.Array, need_codes: bool) -> Column:
@@ -362,129 +300,302 @@ def _coded(arr: pa.Array) -> Column:
     return Column("coded", codes, labels)
 
 
+def _joined(arrays: list[pa.Array]) -> pa.Array:
+    """Several text columns joined with a space (an id from line + call number, a date and a time)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    parts = [a.cast(pa.string()) for a in arrays]
+    out = pc.utf8_trim_whitespace(pc.binary_join_element_wise(*parts, " ", null_handling="replace",
+                                                              null_replacement=""))
+    return pc.if_else(pc.equal(out, ""), pa.scalar(None, pa.string()), out)
+
+
 # ---------------------------------------------------------------- reading
 
-def read_export(path: Path, preset: Preset, encoding: str | None = None, fields: set[str] | None = None) -> RawExport:
-    """Read the columns `preset` maps (limited to `fields` if given) from one export file."""
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the caller decides about reading: the encoding, and date formats by field ('*' for all)."""
+
+    encoding: str | None = None
+    date_formats: dict[str, str] = field(default_factory=dict)
+
+
+def read_export(path: Path, preset: Preset, options: ReadOptions | None = None,
+                fields: set[str] | None = None, defer_updates: bool = True) -> RawExport:
+    """Read the columns `preset` maps (limited to `fields` if given) from one export file.
+
+    With `defer_updates`, `updated_at` is read only when the ids repeat (pass False when
+    several files are pooled: their ids may repeat across files).
+    """
+    options = options or ReadOptions()
     path = Path(path)
-    layout = sniff(path, encoding)
+    layout = sniff(path, options.encoding)
     found = resolve_columns(path, layout, preset)
     if fields is not None:
-        found = {f: i for f, i in found.items() if f in fields}
-    notes: list[str] = []
+        found = {f: c for f, c in found.items() if f in fields}
+    notes: list[tuple[int, str]] = []
     if layout.guessed:
-        notes.append(f"not UTF-8: read as {layout.encoding_label} (use --encoding, or encoding: in the config, "
-                     "to choose another)")
-
-    # Types for the fast read, from the sample; a column that fails is read again as text.
-    sample = _sample_rows(path, layout)
-    types: dict[str, pa.DataType] = {}
-    plans: dict[str, _DatePlan] = {}
-    for f, i in found.items():
-        name = f"c{i}"
-        if f in DATE_FIELDS:
-            plans[f] = _plan_dates([r[i] for r in sample if i < len(r)], preset)
-            types[name] = pa.timestamp("s") if plans[f].fast else pa.string()
-        elif f in NUMBER_FIELDS:
-            types[name] = pa.float64()
-        elif f in CODED_FIELDS:
-            types[name] = pa.dictionary(pa.int32(), pa.string())
-        else:  # the id: whole numbers when the sample says so (cheaper to read and compare)
-            ints = [r[i].strip() for r in sample if i < len(r) and r[i].strip() not in NA_VALUES]
-            types[name] = pa.int64() if ints and all(re.fullmatch(r"\d{1,18}", v) for v in ints) else pa.string()
-    if len({p.family for p in plans.values() if p.fast}) > 1 and not preset.date_format:
-        # Several date layouts in one file: let each column be parsed on its own.
-        for f, p in plans.items():
-            types[f"c{found[f]}"] = pa.string()
-            p.fast = False
-
-    enc = layout.encoding
-    newlines = layout.quoted_newlines
-    for _attempt in range(len(found) + 3):
-        malformed: list[str] = []
-
-        def on_invalid(row, malformed=malformed):
-            malformed.append(row.text)
-            return "skip"
-
-        try:
-            table = _read_table(path, layout, enc, found, types, _fast_parsers(
-                {f: p for f, p in plans.items() if pa.types.is_timestamp(types[f"c{found[f]}"])}, preset),
-                newlines, on_invalid)
-        except pa.ArrowInvalid as exc:
-            msg = str(exc)
-            m = re.match(r"In CSV column #(\d+): CSV conversion error to ([^:]+): (.*)", msg)
-            if m and "invalid UTF8" in m[3] and encoding is None and enc in ("utf-8", "utf-8-sig"):
-                enc = "cp1252"  # bytes past the sniffed first megabyte are not UTF-8
-                layout.encoding, layout.encoding_label, layout.guessed = enc, _ENCODING_LABELS[enc], True
-                notes.append("not UTF-8 throughout: read as Windows-1252 (use --encoding, or encoding: in the "
-                             "config, to choose another)")
-                continue
-            if m and f"c{m[1]}" in types and types[f"c{m[1]}"] != pa.string():
-                types[f"c{m[1]}"] = pa.string()
-                continue
-            raise ExportError(f"cannot read the file: {_arrow_message(msg, layout)}", path) from None
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ExportError(f"cannot read the file as {layout.encoding_label}: {exc}", path) from None
-        if malformed and not newlines:
-            newlines = True  # a quoted value with a line break past the sample: try once with them allowed
-            continue
-        break
+        notes.append((0, f"not UTF-8: read as {layout.encoding_label} (use --encoding, or encoding: in the config, "
+                         "to choose another)"))
+    # The update time matters only when ids repeat (an event log): read it then, in a second pass.
+    deferred = {f: c for f, c in found.items() if f == "updated_at" and defer_updates}
+    found = {f: c for f, c in found.items() if f not in deferred}
+    types = _column_types(found, _sample_rows(path, layout))
+    table, malformed = _read_table(path, layout, found, types, options.encoding is not None, notes)
     rows = table.num_rows
     if malformed and len(malformed) > max(rows, 1):
         raise ExportError(f"most rows do not have the header's {len(layout.headers)} fields "
                           f"(separator {layout.delimiter!r}); for example: {malformed[0][:120]!r}", path)
     if rows == 0:
         raise ExportError("no data rows under the header", path)
+    located = _locate(path, layout, malformed)
+    lines = LineMap(layout.skip_rows + 1, [(line, text.count("\n") + 1) for line, text in located if line])
+    raw = RawExport(str(path), layout, rows, {}, {f: " + ".join(layout.headers[i] for i in c) for f, c in found.items()},
+                    lines, located, notes)
 
     table = table.unify_dictionaries()  # each block of the file had its own dictionary
-    columns: dict[str, Column] = {}
-    for f, i in found.items():
-        arr = table.column(f"c{i}")
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-        if f in DATE_FIELDS:
-            col, note = _dates_column(arr, preset)
-            if note:
-                notes.append(f"{layout.headers[i]}: {note}")
-        elif f in NUMBER_FIELDS:
-            if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
-                col = Column("number", arr.cast(pa.float64()).to_numpy(zero_copy_only=False))  # nulls: NaN
-            else:
-                col = _numbers_from_text(arr, minutes=f.endswith("_minutes"))
-        elif f == "id":
-            col = id_column(arr, need_codes=preset.event_log)
-        else:
-            col = _coded(arr)
-        columns[f] = col
-    return RawExport(str(path), layout, rows, columns, {f: layout.headers[i] for f, i in found.items()},
-                     len(malformed), malformed[:3], notes)
+    for f, cols in found.items():
+        arrays = []
+        for i in cols:
+            arr = table.column(f"c{i}")
+            arrays.append(arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0))
+        raw.columns[f] = _convert(raw, f, _joined(arrays), preset, options)
+    idc = raw.columns.get("id")
+    if deferred and idc is not None and not idc.distinct:
+        cols = deferred["updated_at"]
+        again, _ = _read_table(path, layout, deferred, {f"c{i}": pa.string() for i in cols}, True, [])
+        if again.num_rows == rows:
+            raw.used["updated_at"] = " + ".join(layout.headers[i] for i in cols)
+            arrays = [again.column(f"c{i}").combine_chunks() for i in cols]
+            raw.columns["updated_at"] = _convert(raw, "updated_at", _joined(arrays), preset, options)
+    elif deferred and "updated_at" in preset.mapped:
+        raw.notes.append((0, f"--map updated_at={preset.mapped['updated_at']}: every id appears once, so the file "
+                             "has one row per ticket and the update time is not needed"))
+    _placeholders_after_the_end(raw)
+    return raw
 
 
-def _dates_column(arr: pa.Array, preset: Preset) -> tuple[Column, str | None]:
-    note = None
-    if not pa.types.is_timestamp(arr.type):
-        text = arr
-        arr, note = parse_dates(arr, preset)
-        bad_mask = pc.and_(pc.is_null(arr), pc.invert(pc.is_null(text)))
-        bad = pc.filter(text, bad_mask)
-        bad = pc.filter(bad, pc.invert(pc.is_in(bad, pa.array(NA_VALUES))))
-        unreadable, examples = len(bad), pc.unique(bad).slice(0, 3).to_pylist()
-    else:
-        unreadable, examples = 0, []
-    secs = arr.cast(pa.int64()).to_numpy(zero_copy_only=False).astype("float64")  # nulls become NaN
-    return Column("date", secs, unreadable=unreadable, examples=examples), note
+def _column_types(found: dict[str, tuple[int, ...]], sample: list[list[str]]) -> dict[str, pa.DataType]:
+    """Arrow types for the fast read; dates and joined columns stay text (they are parsed whole, later)."""
+    types: dict[str, pa.DataType] = {}
+    for f, cols in found.items():
+        kind = SPEC[f].kind
+        if kind == "date" or len(cols) > 1:
+            want = pa.string()
+        elif kind == "number":
+            want = pa.float64()
+        elif kind == "coded":
+            want = pa.dictionary(pa.int32(), pa.string())
+        else:  # the id: whole numbers when the sample says so (cheaper to read and compare)
+            i = cols[0]
+            ints = [r[i].strip() for r in sample if i < len(r) and r[i].strip() not in NA_VALUES]
+            want = pa.int64() if ints and all(re.fullmatch(r"\d{1,18}", v) for v in ints) else pa.string()
+        for i in cols:
+            name = f"c{i}"
+            types[name] = want if types.get(name, want) == want else pa.string()  # used twice: as text
+    return types
 
 
-def _read_table(path, layout, enc, found, types, parsers, newlines, on_invalid) -> pa.Table:
-    names = [f"c{i}" for i in range(len(layout.headers))]
-    ropts = pacsv.ReadOptions(column_names=names, skip_rows=layout.skip_rows, encoding=enc)
-    popts = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=newlines, invalid_row_handler=on_invalid)
-    copts = pacsv.ConvertOptions(include_columns=[f"c{i}" for i in found.values()], column_types=types,
-                                 null_values=NA_VALUES, strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                 timestamp_parsers=parsers or None)
-    # The streaming reader keeps memory near the size of the columns kept, not of the file.
-    with pacsv.open_csv(path, read_options=ropts, parse_options=popts, convert_options=copts) as reader:
-        return reader.read_all()
+def _convert(raw: RawExport, f: str, arr: pa.Array, preset: Preset, options: ReadOptions) -> Column:
+    spec, header = SPEC[f], raw.used[f]
+    if spec.kind == "date":
+        forced = options.date_formats.get(f) or options.date_formats.get("*")
+        d = dates.parse_column(arr, header, raw.path, forced, preset.date_format, preset.day_first)
+        if d.layout:
+            raw.date_formats[f] = d.layout
+        for mask, reason in ((d.unreadable, "unreadable"), (d.impossible, "not a calendar date")):
+            _problem(raw, f, mask, arr, reason)
+        if d.placeholder.any():
+            raw.placeholders[f] = raw.placeholders.get(f, 0) + int(d.placeholder.sum())
+        return Column("date", d.seconds, unknown=d.unreadable | d.impossible)
+    if spec.kind == "number":
+        values, unknown = _numbers(arr, f)
+        _problem(raw, f, unknown, arr, "unreadable")
+        with np.errstate(invalid="ignore"):
+            checks = [(~np.isfinite(values) & ~np.isnan(values), "not a finite number")]
+            if spec.high is not None:
+                too_big = np.isfinite(values) & (values > spec.high)
+                checks.append((too_big, f"more than {spec.high:,.0f}, not plausible"))
+            if not f.endswith("_minutes"):  # a negative minute count drops its row (counted under its reason)
+                checks.append((values < 0, "negative"))
+        for mask, reason in checks:
+            if mask.any():
+                _problem(raw, f, mask, arr, reason)
+                values[mask] = np.nan
+                unknown = unknown | mask
+        return Column("number", values, unknown=unknown)
+    if spec.kind == "coded":
+        return _coded(arr)
+    return id_column(arr, need_codes=True)
+
+
+def _problem(raw: RawExport, f: str, mask: np.ndarray, arr: pa.Array, reason: str) -> None:
+    count = int(mask.sum())
+    if not count:
+        return
+    rows = np.flatnonzero(mask)
+    examples = []
+    for r in rows[:50]:
+        v = arr[int(r)].as_py()
+        v = v if isinstance(v, str) else repr(v)
+        if v not in examples:
+            examples.append(v)
+        if len(examples) == 3:
+            break
+    raw.problems.append(ValueProblem(f, raw.used[f], reason, count, examples,
+                                     [raw.lines.line(r) for r in rows[:3]], raw.path))
+
+
+def _placeholders_after_the_end(raw: RawExport) -> None:
+    """A date more than a year after the export's latest real one ("9999-12-31") means "not yet": missing."""
+    import time
+
+    horizon = time.time() + 366 * 86400  # nothing real is dated beyond a year from now
+    cols = [raw.columns[f] for f in ("created_at",) if f in raw.columns] or \
+        [c for c in raw.columns.values() if c.kind == "date"]
+    latest = None
+    for c in cols:
+        with np.errstate(invalid="ignore"):
+            ok = c.values[c.values <= horizon]
+        if ok.size:
+            latest = ok.max() if latest is None else max(latest, ok.max())
+    if latest is None:
+        return
+    limit = latest + 365 * 86400
+    for f, c in raw.columns.items():
+        if c.kind != "date":
+            continue
+        with np.errstate(invalid="ignore"):
+            late = c.values > limit
+        if late.any():
+            c.values[late] = np.nan
+            raw.placeholders[f] = raw.placeholders.get(f, 0) + int(late.sum())
+
+
+_ARROW_NATIVE = {"utf-8", "utf-8-sig"}  # Arrow reads these itself; others go through Python's codecs
+
+
+def _read_table(path: Path, layout: Layout, found, types, forced_encoding: bool,
+                notes: list[tuple[int, str]]) -> tuple[pa.Table, list[str]]:
+    """The table of the columns needed, retrying with what a failed attempt taught; malformed rows' texts."""
+    newlines, block = layout.quoted_newlines, 1 << 20
+    include = sorted({f"c{i}" for cols in found.values() for i in cols}, key=lambda c: int(c[1:]))
+    for _attempt in range(len(include) + 8):
+        malformed: list[str] = []
+
+        def on_invalid(row, malformed=malformed):
+            malformed.append(row.text)
+            return "skip"
+
+        enc = "utf8" if layout.encoding in _ARROW_NATIVE else layout.encoding
+        names = [f"c{i}" for i in range(len(layout.headers))]
+        ropts = pacsv.ReadOptions(column_names=names, skip_rows=layout.skip_rows, encoding=enc, block_size=block)
+        popts = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=newlines,
+                                   invalid_row_handler=on_invalid)
+        copts = pacsv.ConvertOptions(include_columns=include, column_types=types, null_values=NA_VALUES,
+                                     strings_can_be_null=True, quoted_strings_can_be_null=True)
+        try:
+            with _quiet_unraisable():
+                # The streaming reader keeps memory near the size of the columns kept, not of the file.
+                with pacsv.open_csv(path, read_options=ropts, parse_options=popts, convert_options=copts) as reader:
+                    table = reader.read_all()
+        except pa.ArrowInvalid as exc:
+            msg = str(exc)
+            m = re.match(r"In CSV column #(\d+): (?:Row #\d+: )?CSV conversion error to ([^:]+): (.*)", msg)
+            if (m and "invalid UTF8" in m[3]) or "invalid UTF8" in msg or "UTF8" in msg and "invalid" in msg:
+                _bad_encoding(path, layout, forced_encoding, notes)
+                continue
+            if m and f"c{m[1]}" in types and types[f"c{m[1]}"] != pa.string():
+                types[f"c{m[1]}"] = pa.string()
+                continue
+            if "straddling" in msg or "block size" in msg:
+                if block < MAX_BLOCK:
+                    block *= 8
+                    continue
+                raise ExportError(f"a row longer than {MAX_BLOCK >> 20} MB (an unclosed quote?)", path) from None
+            raise ExportError(f"cannot read the file: {_arrow_message(msg, layout)}", path) from None
+        except (UnicodeError, LookupError):
+            _bad_encoding(path, layout, forced_encoding, notes)
+            continue
+        if malformed and not newlines:
+            newlines = True  # a quoted value with a line break past the sample: try once with them allowed
+            continue
+        return table, malformed
+    raise ExportError("cannot read the file: it keeps changing shape between attempts", path)
+
+
+def _bad_encoding(path: Path, layout: Layout, forced: bool, notes: list[tuple[int, str]]) -> None:
+    """Bytes past the sniffed first megabyte that the encoding cannot read: fall back, or say where."""
+    where = _first_bad_byte(path, layout.encoding)
+    line, byte = where if where else (0, None)
+    at = f" (byte 0x{byte:02x})" if byte is not None else ""
+    if forced or layout.encoding not in ("utf-8", "utf-8-sig", "cp1252"):
+        raise ExportError(f"not valid {layout.encoding_label}{at}: pass the file's encoding with --encoding "
+                          "(utf-8, cp1252, latin-1 …)", path, line)
+    new = "cp1252" if layout.encoding != "cp1252" else "latin-1"
+    if new == "cp1252" and _first_bad_byte(path, "cp1252") is not None:
+        new = "latin-1"
+    layout.encoding, layout.encoding_label, layout.guessed = new, _ENCODING_LABELS[new], True
+    notes.append((line, f"not UTF-8 throughout{at}: read as {layout.encoding_label} (use --encoding, or "
+                        "encoding: in the config, to choose another)"))
+
+
+def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
+    """(line, byte) of the first byte `encoding` cannot decode, or None."""
+    enc = "utf-8" if encoding == "utf-8-sig" else encoding  # a BOM decodes as U+FEFF: offsets stay true
+    newlines, carry = 0, b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 22)
+            data, final = carry + chunk, not chunk
+            try:
+                data.decode(enc)
+                used, carry = len(data), b""
+            except UnicodeDecodeError as exc:
+                if not final and exc.reason == "unexpected end of data":  # a character cut by the chunk
+                    used, carry = exc.start, data[exc.start:]
+                else:
+                    return newlines + data.count(b"\n", 0, exc.start) + 1, data[exc.start]
+            newlines += data.count(b"\n", 0, used)
+            if final:
+                return None
+
+
+@contextmanager
+def _quiet_unraisable():
+    """Arrow decodes non-UTF-8 files with Python codecs in a thread; an error there would print
+    "Exception ignored … Traceback". It is reported by the caller as `path:line: error:` instead."""
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda *_: None
+    try:
+        yield
+    finally:
+        sys.unraisablehook = old
+
+
+def _locate(path: Path, layout: Layout, texts: list[str], limit: int = 1000) -> list[tuple[int, str]]:
+    """The line each skipped row starts on (searched in the file; 0 when not found)."""
+    if not texts:
+        return []
+    out = []
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            pos, line = 0, 1
+            for t in texts[:limit]:
+                try:
+                    needle = t.encode(layout.encoding if layout.encoding != "utf-8-sig" else "utf-8")
+                except UnicodeError:
+                    needle = b""
+                at = mm.find(needle, pos) if needle else -1
+                if at < 0:
+                    out.append((0, t))
+                    continue
+                line += mm[pos:at].count(b"\n")
+                pos = at
+                out.append((line, t))
+    except (OSError, ValueError):
+        return [(0, t) for t in texts]
+    return out + [(0, t) for t in texts[limit:]]
 
 
 def _sample_rows(path: Path, layout: Layout, limit: int = 500) -> list[list[str]]:
@@ -493,11 +604,14 @@ def _sample_rows(path: Path, layout: Layout, limit: int = 500) -> list[list[str]
     text = codecs.getincrementaldecoder(layout.encoding)(errors="replace").decode(raw)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter)
     rows = []
-    for n, row in enumerate(reader):
-        if n >= layout.skip_rows:
-            rows.append(row)
-        if len(rows) >= limit:
-            break
+    try:
+        for n, row in enumerate(reader):
+            if n >= layout.skip_rows:
+                rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass  # an unclosed quote in the sample: the rows before it are sample enough
     return rows[:-1] if len(rows) > 1 else rows  # the last may be cut at the sample's end
 
 

@@ -1,13 +1,20 @@
-"""Tickets stage: raw columns → one row per ticket, with its period, team and measures.
+"""Tickets stage: raw columns → one row per ticket (or call), with its period, team and measures.
 
-This is where a preset's value conventions apply (which statuses mean solved,
-what a rating means, what counts as an SLA breach), where an event log is
-reduced to each ticket's latest row, and where rows that cannot be a real
-ticket are dropped and counted by reason.
+The steps, in order, each a function below:
+  1. `_concat`: the files' columns as one.
+  2. `_one_row_per_ticket`: an event log (ids repeat and `updated_at` is mapped) is reduced to
+     each ticket's latest row; otherwise a repeated id keeps its last row.
+  3. `_drop_ignored`: rows whose value means `ignore` (preset or --value) go, counted.
+  4. `_solved`: status first. A ticket is solved only when its status says so; a solve
+     time on any other ticket is ignored and counted. Undeclared statuses count as open.
+  5. `_drop_impossible`: no creation date, solved or replied before created, negative times.
+  6. periods and teams, then the measures the metrics read.
+Every drop is counted by reason in the quality report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -16,12 +23,17 @@ import numpy as np
 import pyarrow as pa
 
 from cssite.kpi.presets import Preset
-from cssite.kpi.quality import QualityReport
+from cssite.kpi.quality import EventLog, QualityReport, ValueProblem
 from cssite.kpi.read import Column, RawExport, id_column
+from cssite.model import Period
 from cssite.schema import SLUG_RE
 
 # csat codes
 GOOD, BAD, OFFERED, NOT_OFFERED, NO_RATING = 1, 0, 2, 3, -1
+# reply states
+REPLIED, NOT_REPLIED, REPLY_UNKNOWN = 1, 0, -1
+# call outcomes
+ANSWERED, ABANDONED, NO_OUTCOME = 1, 0, -1
 
 
 @dataclass
@@ -32,9 +44,12 @@ class Tickets:
     period: np.ndarray
     teams: list[str]  # team ids, sorted; `team` indexes it, -1 = no team (counted in 'all' only)
     team: np.ndarray
-    is_ticket_export: bool  # rows are tickets (an id column), not survey responses
-    frt: np.ndarray | None = None  # minutes to first reply, NaN = no reply
-    resolution: np.ndarray | None = None  # hours to solved, NaN = not solved
+    is_ticket_export: bool  # rows are tickets or calls (an id or outcome column), not survey responses
+    frt: np.ndarray | None = None  # calendar minutes to first reply, NaN = no reply (or unknown)
+    frt_business: np.ndarray | None = None
+    reply: np.ndarray | None = None  # REPLIED, NOT_REPLIED, REPLY_UNKNOWN (from whichever first-reply field)
+    resolution: np.ndarray | None = None  # calendar hours to solved, NaN = not solved
+    resolution_business: np.ndarray | None = None
     solved: np.ndarray | None = None
     backlog: np.ndarray | None = None  # open at export time
     replies: np.ndarray | None = None
@@ -44,6 +59,9 @@ class Tickets:
     csat_tracks_offers: bool = False  # the rating column says who was surveyed
     nps: np.ndarray | None = None
     ces: np.ndarray | None = None
+    outcome: np.ndarray | None = None  # ANSWERED, ABANDONED, NO_OUTCOME
+    queue: np.ndarray | None = None  # seconds
+    handle: np.ndarray | None = None  # seconds
 
     def __len__(self) -> int:
         return len(self.period)
@@ -59,112 +77,53 @@ class Scope:
     period: str | None = None  # the period of every row of a file without dates
 
 
+class _Rows:
+    """The kept-row mask, the drops by reason, and where a row came from (file and line)."""
+
+    def __init__(self, raws: list[RawExport]) -> None:
+        self.raws = raws
+        self.starts = np.cumsum([0] + [r.rows for r in raws])
+        self.keep = np.ones(int(self.starts[-1]), dtype=bool)
+        self.dropped: Counter = Counter()
+
+    def drop(self, mask: np.ndarray, reason: str) -> None:
+        mask = mask & self.keep
+        if (k := int(mask.sum())):
+            self.dropped[reason] += k
+            self.keep[mask] = False
+
+    def where(self, row: int) -> tuple[str, int]:
+        i = int(np.searchsorted(self.starts, row, side="right")) - 1
+        raw = self.raws[i]
+        return raw.path, raw.lines.line(row - int(self.starts[i]))
+
+
 def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: QualityReport) -> Tickets:
     """Turn the raw columns of one or more exports (same preset) into tickets, recording every drop."""
-    cols = _concat(raws, preset)
-    n = sum(r.rows for r in raws)
-    keep = np.ones(n, dtype=bool)
-    dropped: Counter = Counter()
+    cols = _concat(raws)
+    rows = _Rows(raws)
+    _one_row_per_ticket(cols, rows, report)
+    _drop_ignored(cols, preset, rows)
+    solved, backlog = _solved(cols, preset, rows, report)
+    _drop_impossible(cols, solved, rows)
 
-    def drop(mask: np.ndarray, reason: str) -> None:
-        mask = mask & keep
-        if (k := int(mask.sum())):
-            dropped[reason] += k
-            keep[mask] = False
-
-    created = _get(cols, "created_at")
-    if preset.event_log and "id" in cols and "updated_at" in cols:
-        ids = cols["id"].values
-        drop(ids < 0, "no ticket id")
-        latest = _latest_rows(ids, cols["updated_at"].values, keep)
-        report.superseded = int((keep & ~latest).sum())
-        keep &= latest
-    elif "id" in cols and not cols["id"].distinct:
-        ids = cols["id"].values
-        later = _later_duplicates(ids, keep)
-        drop(later, "duplicate ticket id (the last row is kept)")
-
-    status = cols.get("status")
-    if status is not None and preset.ignored:
-        for code, label in enumerate(status.labels):
-            if label.lower() in preset.ignored:
-                drop(status.values == code, f"status '{label}' (ignored by the preset)")
-
-    if created is not None:
-        drop(np.isnan(created), "creation date missing or unreadable")
-        for f, reason in (("solved_at", "solved before created"), ("first_reply_at", "first reply before created")):
-            if (t := _get(cols, f)) is not None:
-                with np.errstate(invalid="ignore"):
-                    drop(t < created, reason)
-    for f, reason in (("first_reply_minutes", "negative first reply time"),
-                      ("resolution_minutes", "negative resolution time")):
-        if (x := _get(cols, f)) is not None:
-            with np.errstate(invalid="ignore"):
-                drop(x < 0, reason)
-
-    # Period of creation, or the one --period names for a file without dates.
-    if created is not None:
-        keys = _period_keys(created, scope.granularity, keep)
-        used = np.unique(keys[keep])
-        periods = [_period_code(k, scope.granularity) for k in used]
-        period = np.full(n, -1, dtype="int32")
-        period[keep] = np.searchsorted(used, keys[keep])
-    else:
-        periods = [scope.period]
-        period = np.zeros(n, dtype="int32")
-
+    keep = rows.keep
+    periods, period = _periods(_get(cols, "created_at"), scope, keep)
     team_ids, team = _teams(cols.get("team"), scope, keep, report)
-
     idx = np.flatnonzero(keep)
     t = Tickets(periods=periods, period=period[idx], teams=team_ids, team=team[idx],
-                is_ticket_export="id" in cols)
-    sub = lambda a: None if a is None else a[idx]  # noqa: E731
-
-    # First reply: from the timestamps where there are both, else the minutes column.
-    frt = _coalesce(_minutes_between(created, _get(cols, "first_reply_at")), _get(cols, "first_reply_minutes"))
-    if frt is not None:
-        t.frt = sub(frt)
-
-    # Solved: by status when the preset names solved statuses, else by a solve time.
-    solved = None
-    if status is not None and preset.solved:
-        is_solved = np.array([lab.lower() in preset.solved for lab in status.labels] + [False])
-        solved = is_solved[status.values]
-        t.backlog = (~solved & (status.values >= 0))[idx]  # a ticket without a status is neither
-    elif (s := _coalesce(_get(cols, "solved_at"), _get(cols, "resolution_minutes"))) is not None:
-        solved = ~np.isnan(s)
-    if solved is not None:
-        t.solved = solved[idx]
-        res = _coalesce(_minutes_between(created, _get(cols, "solved_at")), _get(cols, "resolution_minutes"))
-        if res is not None:
-            t.resolution = np.where(t.solved, res[idx] / 60.0, np.nan)
-    for f in ("replies", "reopens"):
-        if (x := _get(cols, f)) is not None:
-            setattr(t, f, x[idx])
-
-    if (c := cols.get("sla_met")) is not None:
-        t.sla = _lookup(c, idx, lambda v: _sla_value(v, preset), "sla_met", report)
-    if (c := cols.get("csat_rating")) is not None:
-        codes = _lookup(c, idx, lambda v: _csat_value(v, preset), "csat_rating", report, missing=NO_RATING)
-        t.csat = codes.astype("int8")
-        t.csat_tracks_offers = bool((t.csat >= OFFERED).any())  # OFFERED or NOT_OFFERED
-    if (c := cols.get("nps_score")) is not None:
-        t.nps = _lookup(c, idx, lambda v: _score(v, 0, 10, whole=True), "nps_score", report)
-    if (c := cols.get("ces_score")) is not None:
-        t.ces = _lookup(c, idx, lambda v: _score(v, 1, 7), "ces_score", report)
+                is_ticket_export="id" in cols or "outcome" in cols)
+    _measures(t, cols, idx, solved, backlog, preset, rows, report)
 
     report.tickets = len(idx)
-    report.dropped = dict(dropped)
+    report.dropped = dict(rows.dropped)
     report.periods = periods if len(idx) else []
-    for f, col in cols.items():
-        if col.kind != "coded" and col.unreadable:
-            report.invalid(f, col.unreadable, col.examples)
     return t
 
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- steps
 
-def _concat(raws: list[RawExport], preset: Preset) -> dict[str, Column]:
+def _concat(raws: list[RawExport]) -> dict[str, Column]:
     """One column per field over all files; a field missing from one file is missing in its rows."""
     if len(raws) == 1:
         return dict(raws[0].columns)
@@ -176,7 +135,7 @@ def _concat(raws: list[RawExport], preset: Preset) -> dict[str, Column]:
         if kind == "id":
             arrays = [p.arrow.cast(pa.string()) if p is not None else pa.nulls(r.rows, pa.string())
                       for p, r in zip(parts, raws)]
-            out[f] = id_column(pa.concat_arrays(arrays), need_codes=preset.event_log)
+            out[f] = id_column(pa.concat_arrays(arrays), need_codes=True)
         elif kind == "coded":
             labels: dict[str, int] = {}
             chunks = []
@@ -189,39 +148,70 @@ def _concat(raws: list[RawExport], preset: Preset) -> dict[str, Column]:
             out[f] = Column("coded", np.concatenate(chunks), list(labels))
         else:
             chunks = [p.values if p is not None else np.full(r.rows, np.nan) for p, r in zip(parts, raws)]
-            out[f] = Column(kind, np.concatenate(chunks), unreadable=sum(p.unreadable for p in parts if p),
-                            examples=[e for p in parts if p for e in p.examples][:3])
+            unknown = [p.unknown if p is not None and p.unknown is not None else np.zeros(r.rows, dtype=bool)
+                       for p, r in zip(parts, raws)]
+            out[f] = Column(kind, np.concatenate(chunks), unknown=np.concatenate(unknown))
     return out
 
 
-def _get(cols: dict[str, Column], f: str) -> np.ndarray | None:
-    c = cols.get(f)
-    return None if c is None else c.values
+def _one_row_per_ticket(cols: dict[str, Column], rows: _Rows, report: QualityReport) -> None:
+    idc = cols.get("id")
+    if idc is None or idc.distinct:
+        return
+    ids = idc.values
+    if "updated_at" in cols:
+        rows.drop(ids < 0, "no ticket id")
+        report.event_log = _reduce_event_log(cols, rows)
+    else:
+        rows.drop(_later_duplicates(ids, rows.keep), "duplicate ticket id (the last row is kept)")
 
 
-def _coalesce(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
-    if a is None or b is None:
-        return a if b is None else b
-    return np.where(np.isnan(a), b, a)
+def _reduce_event_log(cols: dict[str, Column], rows: _Rows) -> EventLog:
+    """Keep each ticket's latest row by update time; its empty fields take the ticket's latest non-empty value.
 
+    Ties in the update time (date-only columns tie all day) are broken by the file's order, whose
+    direction is read from the rows of a ticket whose update times differ: newest first or oldest first.
+    """
+    ids, upd = cols["id"].values, cols["updated_at"].values
+    kept = np.flatnonzero(rows.keep)
+    in_file = kept[np.argsort(ids[kept], kind="stable")]  # each ticket's rows, in file order
+    same = ids[in_file[1:]] == ids[in_file[:-1]]
+    with np.errstate(invalid="ignore"):
+        step = upd[in_file[1:]] - upd[in_file[:-1]]
+        later, earlier = int((same & (step > 0)).sum()), int((same & (step < 0)).sum())
+    order = "newest first" if earlier > later else "oldest first" if later else "unknown"
+    tiebreak = -kept if order == "newest first" else kept  # the newer of two tied rows sorts last
+    u = np.where(np.isnan(upd[kept]), -np.inf, upd[kept])
+    sorted_rows = kept[np.lexsort((tiebreak, u, ids[kept]))]
+    sid, su = ids[sorted_rows], u[np.lexsort((tiebreak, u, ids[kept]))]
+    n = len(sorted_rows)
+    start = np.ones(n, dtype=bool)
+    start[1:] = sid[1:] != sid[:-1]
+    end = np.ones(n, dtype=bool)
+    end[:-1] = sid[:-1] != sid[1:]
+    ends = np.flatnonzero(end)
+    group_start = np.maximum.accumulate(np.where(start, np.arange(n), 0))[ends]
+    latest = sorted_rows[ends]
+    ties = int((~start[ends] & (su[ends] == su[np.maximum(ends - 1, 0)])).sum())
 
-def _minutes_between(start: np.ndarray | None, end: np.ndarray | None) -> np.ndarray | None:
-    if start is None or end is None:
-        return None
-    return (end - start) / 60.0
-
-
-def _latest_rows(ids: np.ndarray, updated: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Mask of each ticket's latest row by update time (file order breaks ties)."""
-    rows = np.flatnonzero(keep)
-    upd = np.where(np.isnan(updated[rows]), -np.inf, updated[rows])
-    order = np.lexsort((rows, upd, ids[rows]))
-    sorted_ids = ids[rows][order]
-    last = np.ones(len(order), dtype=bool)
-    last[:-1] = sorted_ids[:-1] != sorted_ids[1:]
-    out = np.zeros(len(ids), dtype=bool)
-    out[rows[order[last]]] = True
-    return out
+    filled = 0
+    for f, col in cols.items():
+        if f in ("id", "updated_at"):
+            continue
+        v = col.values[sorted_rows]
+        present = v >= 0 if col.kind == "coded" else ~np.isnan(v)
+        last = np.maximum.accumulate(np.where(present, np.arange(n), -1))[ends]
+        blank = ~present[ends] & (last >= group_start)
+        if col.unknown is not None:
+            blank &= ~col.unknown[latest]  # an unreadable value is not an empty one
+        if blank.any():
+            col.values[latest[blank]] = v[last[blank]]
+            filled += int(blank.sum())
+    mask = np.zeros(len(rows.keep), dtype=bool)
+    mask[latest] = True
+    merged = int((rows.keep & ~mask).sum())
+    rows.keep &= mask
+    return EventLog(merged, order, later + earlier, ties, filled)
 
 
 def _later_duplicates(ids: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -234,6 +224,83 @@ def _later_duplicates(ids: np.ndarray, keep: np.ndarray) -> np.ndarray:
     dup = np.zeros(len(ids), dtype=bool)
     dup[rows] = ~last[rows]
     return dup
+
+
+def _drop_ignored(cols: dict[str, Column], preset: Preset, rows: _Rows) -> None:
+    for f, meanings in preset.values.items():
+        col = cols.get(f)
+        if col is None or col.kind != "coded" or "ignore" not in meanings.values():
+            continue
+        for code, label in enumerate(col.labels):
+            if preset.meaning(f, label) == "ignore":
+                by = "--value" if (f, label.strip().casefold()) in preset.declared else "the preset"
+                rows.drop(col.values == code, f"{f} '{label}' (ignored by {by})")
+
+
+def _solved(cols: dict[str, Column], preset: Preset, rows: _Rows,
+            report: QualityReport) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(solved, open at export time) per row; status first, else the presence of a solve time."""
+    status = cols.get("status")
+    solve_time = _coalesce(_get(cols, "solved_at"), _get(cols, "resolution_minutes"))
+    if status is not None and "status" in preset.values:
+        meaning = [preset.meaning("status", lab) for lab in status.labels]
+        is_solved = np.array([m == "solved" for m in meaning] + [False])
+        solved = is_solved[status.values]
+        backlog = ~solved & (status.values >= 0)  # a ticket without a status is neither
+        counts = np.bincount(status.values[rows.keep] + 1, minlength=len(status.labels) + 1)
+        undeclared = {lab: int(counts[c + 1]) for c, (lab, m) in enumerate(zip(status.labels, meaning))
+                      if m is None and counts[c + 1] and lab}
+        if undeclared:
+            report.undeclared["status"] = dict(sorted(undeclared.items(), key=lambda kv: (-kv[1], kv[0])))
+        for f in ("solved_at", "resolution_minutes", "resolution_business_minutes"):
+            if f in cols:
+                with np.errstate(invalid="ignore"):
+                    ignored = ~solved & rows.keep & ~np.isnan(cols[f].values)
+                report.solved_dates_ignored = max(report.solved_dates_ignored, int(ignored.sum()))
+        return solved, backlog
+    if solve_time is not None:
+        return ~np.isnan(solve_time), None
+    return None, None
+
+
+def _drop_impossible(cols: dict[str, Column], solved: np.ndarray | None, rows: _Rows) -> None:
+    created = cols.get("created_at")
+    if created is not None:
+        c = created.values
+        unknown = created.unknown if created.unknown is not None else np.zeros(len(c), dtype=bool)
+        rows.drop(np.isnan(c) & unknown, "creation date unreadable")
+        rows.drop(np.isnan(c), "creation date missing (or a placeholder)")
+        for f, reason, only_solved in (("solved_at", "solved before created", True),
+                                       ("first_reply_at", "first reply before created", False)):
+            if (t := _get(cols, f)) is not None:
+                with np.errstate(invalid="ignore"):
+                    bad = t < c
+                if only_solved and solved is not None:
+                    bad &= solved  # an open ticket's solve date is ignored, not a reason to drop it
+                rows.drop(bad, reason)
+    for f, reason in (("first_reply_minutes", "negative first reply time"),
+                      ("first_reply_business_minutes", "negative first reply time"),
+                      ("resolution_minutes", "negative resolution time"),
+                      ("resolution_business_minutes", "negative resolution time")):
+        if (x := _get(cols, f)) is not None:
+            with np.errstate(invalid="ignore"):
+                bad = x < 0
+            if solved is not None and f.startswith("resolution"):
+                bad &= solved
+            rows.drop(bad, reason)
+
+
+def _periods(created: np.ndarray | None, scope: Scope, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Period codes in order, and each row's index into them (the period of creation, or --period's)."""
+    n = len(keep)
+    if created is None:
+        return [scope.period], np.zeros(n, dtype="int32")
+    keys = _period_keys(created, scope.granularity, keep)
+    used = np.unique(keys[keep])
+    periods = [_period_code(k, scope.granularity) for k in used]
+    period = np.full(n, -1, dtype="int32")
+    period[keep] = np.searchsorted(used, keys[keep])
+    return periods, period
 
 
 def _period_keys(secs: np.ndarray, granularity: str, keep: np.ndarray) -> np.ndarray:
@@ -252,10 +319,8 @@ def _period_keys(secs: np.ndarray, granularity: str, keep: np.ndarray) -> np.nda
 
 
 def _period_code(key: int, granularity: str) -> str:
-    key = int(key)
-    if granularity == "quarter":
-        return f"{1970 + key // 4:04d}-Q{key % 4 + 1}"
-    return f"{1970 + key // 12:04d}-{key % 12 + 1:02d}"
+    months = int(key) * 3 if granularity == "quarter" else int(key)
+    return Period(dt.date(1970 + months // 12, months % 12 + 1, 1), granularity).code
 
 
 def _teams(col: Column | None, scope: Scope, keep: np.ndarray, report: QualityReport) -> tuple[list[str], np.ndarray]:
@@ -280,7 +345,7 @@ def _teams(col: Column | None, scope: Scope, keep: np.ndarray, report: QualityRe
     code_of = {t: i for i, t in enumerate(team_ids)}
     lookup = np.array([code_of[t] if t is not None else -1 for t in target] + [-1], dtype="int32")
     team = lookup[col.values]
-    unmapped = Counter()
+    unmapped: Counter = Counter()
     counts = np.bincount(col.values[keep] + 1, minlength=len(col.labels) + 1)
     if counts[0]:
         unmapped["(empty)"] += int(counts[0])
@@ -292,53 +357,139 @@ def _teams(col: Column | None, scope: Scope, keep: np.ndarray, report: QualityRe
     return team_ids, team
 
 
-def _lookup(col: Column, idx: np.ndarray, interpret, field_name: str, report: QualityReport,
+# ---------------------------------------------------------------- measures
+
+def _measures(t: Tickets, cols: dict[str, Column], idx: np.ndarray, solved, backlog, preset: Preset,
+              rows: _Rows, report: QualityReport) -> None:
+    created = _get(cols, "created_at")
+    _replies(t, cols, idx, created)
+    if solved is not None:
+        t.solved = solved[idx]
+        if backlog is not None:
+            t.backlog = backlog[idx]
+        for attr, minutes in (("resolution", _coalesce(_minutes_between(created, _get(cols, "solved_at")),
+                                                        _get(cols, "resolution_minutes"))),
+                              ("resolution_business", _get(cols, "resolution_business_minutes"))):
+            if minutes is not None:
+                setattr(t, attr, np.where(t.solved, minutes[idx] / 60.0, np.nan))
+    for f, attr in (("replies", "replies"), ("reopens", "reopens"), ("queue_seconds", "queue"),
+                    ("handle_seconds", "handle")):
+        if (x := _get(cols, f)) is not None:
+            setattr(t, attr, x[idx])
+
+    def lookup(f, interpret, missing=np.nan):
+        return _lookup(cols[f], idx, interpret, f, rows, report, missing)
+
+    if "sla_met" in cols:
+        t.sla = lookup("sla_met", lambda v: _sla_value(v, preset))
+    if "csat_rating" in cols:
+        t.csat = lookup("csat_rating", lambda v: _csat_value(v, preset), missing=NO_RATING).astype("int8")
+        t.csat_tracks_offers = bool((t.csat >= OFFERED).any())  # OFFERED or NOT_OFFERED
+    if "nps_score" in cols:
+        t.nps = lookup("nps_score", lambda v: _score(v, 0, 10, whole=True))
+    if "ces_score" in cols:
+        t.ces = lookup("ces_score", lambda v: _score(v, 1, 7))
+    if "outcome" in cols:
+        t.outcome = _outcomes(cols["outcome"], idx, preset, report)
+
+
+def _replies(t: Tickets, cols: dict[str, Column], idx: np.ndarray, created: np.ndarray | None) -> None:
+    """First-reply minutes (calendar and business) and each ticket's reply state.
+
+    The state comes from the calendar field when there is one, else the business one. A value
+    that was there but could not be read makes the state unknown: not "unreplied".
+    """
+    at, minutes = cols.get("first_reply_at"), cols.get("first_reply_minutes")
+    business = cols.get("first_reply_business_minutes")
+    frt = _coalesce(_minutes_between(created, at.values if at else None), minutes.values if minutes else None)
+    if frt is not None:
+        t.frt = frt[idx]
+    if business is not None:
+        t.frt_business = business.values[idx]
+    source = [c for c in ((at, minutes) if frt is not None else (business,)) if c is not None]
+    if not source:
+        return
+    value = t.frt if frt is not None else t.frt_business
+    unknown = np.zeros(len(idx), dtype=bool)
+    for c in source:
+        if c.unknown is not None:
+            unknown |= c.unknown[idx]
+    t.reply = np.where(~np.isnan(value), REPLIED, np.where(unknown, REPLY_UNKNOWN, NOT_REPLIED)).astype("int8")
+
+
+def _outcomes(col: Column, idx: np.ndarray, preset: Preset, report: QualityReport) -> np.ndarray:
+    meaning = [preset.meaning("outcome", lab) for lab in col.labels]
+    code = {"answered": ANSWERED, "abandoned": ABANDONED}
+    table = np.array([code.get(m, NO_OUTCOME) for m in meaning] + [NO_OUTCOME], dtype="int8")
+    counts = np.bincount(col.values[idx] + 1, minlength=len(col.labels) + 1)
+    undeclared = {lab: int(counts[c + 1]) for c, (lab, m) in enumerate(zip(col.labels, meaning))
+                  if m is None and counts[c + 1] and lab}
+    if undeclared:
+        report.undeclared["outcome"] = dict(sorted(undeclared.items(), key=lambda kv: (-kv[1], kv[0])))
+    return table[col.values[idx]]
+
+
+def _get(cols: dict[str, Column], f: str) -> np.ndarray | None:
+    c = cols.get(f)
+    return None if c is None else c.values
+
+
+def _coalesce(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return np.where(np.isnan(a), b, a)
+
+
+def _minutes_between(start: np.ndarray | None, end: np.ndarray | None) -> np.ndarray | None:
+    if start is None or end is None:
+        return None
+    return (end - start) / 60.0
+
+
+def _lookup(col: Column, idx: np.ndarray, interpret, field_name: str, rows: _Rows, report: QualityReport,
             missing: float = np.nan) -> np.ndarray:
-    """Interpret each distinct value once, then index; values that mean nothing are counted."""
-    meanings = []
-    bad = []
-    for label in col.labels:
+    """Interpret each distinct value once, then index; values that mean nothing are counted, with lines."""
+    meanings, bad = [], []
+    for code, label in enumerate(col.labels):
         v = interpret(label)
         if v is None:
-            bad.append(len(meanings))
+            bad.append(code)
             v = missing
         meanings.append(v)
     table = np.array(meanings + [missing], dtype="float64")
     codes = col.values[idx]
     if bad:
-        counts = np.bincount(codes + 1, minlength=len(col.labels) + 1)
-        n_bad = int(sum(counts[b + 1] for b in bad))
-        if n_bad:
-            report.invalid(field_name, n_bad, [col.labels[b] for b in bad if counts[b + 1]][:3])
+        is_bad = np.isin(codes, bad)
+        if is_bad.any():
+            where = [rows.where(int(r)) for r in idx[np.flatnonzero(is_bad)[:3]]]
+            counts = np.bincount(codes[is_bad] + 1, minlength=len(col.labels) + 1)
+            examples = [col.labels[b] for b in bad if counts[b + 1]][:3]
+            report.problems.append(ValueProblem(field_name, _header(rows, field_name), "unreadable",
+                                                int(is_bad.sum()), examples, [w[1] for w in where], where[0][0]))
     return table[codes]
 
 
+def _header(rows: _Rows, f: str) -> str:
+    return next((r.used[f] for r in rows.raws if f in r.used), f)
+
+
 def _csat_value(v: str, preset: Preset) -> float | None:
-    r = preset.ratings
-    low = v.strip().lower()
-    if low in r.good:
-        return GOOD
-    if low in r.bad:
-        return BAD
-    if low in r.offered:
-        return OFFERED
-    if low in r.not_offered:
-        return NOT_OFFERED
-    x = _number(low)
-    if x is None or not 1 <= x <= r.scale:
+    m = preset.meaning("csat_rating", v)
+    if m is not None:
+        return {"good": GOOD, "bad": BAD, "offered": OFFERED, "not_offered": NOT_OFFERED}.get(m)
+    x = _number(v.strip().lower())
+    if x is None or not 1 <= x <= preset.scale:
         return None
-    return GOOD if x >= r.good_from else BAD
+    return GOOD if x >= preset.good_from else BAD
 
 
 def _sla_value(v: str, preset: Preset) -> float | None:
-    low = v.strip().lower()
-    if low in preset.sla_met:
-        return 1.0
-    if low in preset.sla_breached:
-        return 0.0
+    m = preset.meaning("sla_met", v)
+    if m is not None:
+        return {"met": 1.0, "breached": 0.0}.get(m)
     # Jira's SLA fields: time left ("4:10") or overdue ("-2:30").
-    if m := re.fullmatch(r"(-)?\d+:\d{2}(:\d{2})?", low):
-        return 0.0 if m[1] else 1.0
+    if mm := re.fullmatch(r"(-)?\d+:\d{2}(:\d{2})?", v.strip()):
+        return 0.0 if mm[1] else 1.0
     return None
 
 

@@ -25,7 +25,7 @@ from cssite.load.kpis import kpi_frame
 from cssite.model import Config, Metric, Period
 
 CACHE_DIR = Path(".cssite-cache") / "kpi"
-ENGINE_VERSION = "1"  # bump when a definition changes, so old cached results are not reused
+ENGINE_VERSION = "2"  # bump when a definition changes, so old cached results are not reused
 
 
 def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], diags: Diagnostics,
@@ -56,7 +56,7 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
                 local = Diagnostics(root)
                 computed = compute_kpis([path], options, local, known_teams=known, preset_base=root)
                 result = {"rows": [asdict(r) for r in computed.rows],
-                          "warnings": [d.message for d in local.warnings],
+                          "warnings": [[d.line, d.message] for d in local.warnings],
                           "report": computed.report.as_dict()}
                 _save(root, src.path, key, result)
         except ExportError as e:  # the file, or a preset file, cannot be used
@@ -65,8 +65,8 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
         except InputError as e:  # an option in the config entry
             diags.error(where, src.line, f"tickets: {e.detail}")
             continue
-        for message in result["warnings"]:
-            diags.warning(path, 0, message)
+        for line, message in result["warnings"]:
+            diags.warning(path, line, message)
         if reports is not None:
             reports[src.path] = result["report"]
         source = Path(src.path).as_posix()
