@@ -147,14 +147,28 @@ class Review:
         return next((i for i in self.items if i.id == item_id), None)
 
 @dataclass(frozen=True)
+class KpiOptions:
+    """How to compute KPIs from raw exports: the options of `cssite kpi`, and the keys of a `tickets:` entry."""
+
+    preset: str  # a built-in name (zendesk, freshdesk, jsm, servicenow, survey, calls) or a preset file's path
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> column (or COL1+COL2); overrides the preset
+    team_map: dict[str, str] = field(default_factory=dict)  # team value in the export -> team id
+    granularity: str = TICKET_SOURCE.default("granularity")  # or "month"
+    period: str | None = None  # 2026-Q3 or 2026-07: the period of an undated file, or a filter
+    encoding: str | None = None  # None: detect
+    date_formats: dict[str, str] = field(default_factory=dict)  # date field (or "*" for all) -> strptime format
+    values: dict[str, str] = field(default_factory=dict)  # "FIELD:VALUE" -> meaning; overrides the preset
+    short_abandon_seconds: float = TICKET_SOURCE.default("short_abandon_seconds")
+    service_level_seconds: float = TICKET_SOURCE.default("service_level_seconds")
+    metrics: tuple[str, ...] = ()  # in a build: only these metrics from this export (empty: all)
+
+
+@dataclass(frozen=True)
 class TicketSource:
+    """A `tickets:` entry of the config: an export the build computes KPIs from."""
+
     path: str
-    preset: str
-    mapping: dict[str, str]
-    team_map: dict[str, str]
-    granularity: str = TICKET_SOURCE.default("granularity")
-    period: str | None = None
-    encoding: str | None = None
+    options: KpiOptions
     line: int = 0
 
 

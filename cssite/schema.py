@@ -96,7 +96,7 @@ TICKET_SOURCE = Schema("ticket_source", (
     Field("path", "string", required=True, example="content/exports/zendesk-2026.csv",
           description="The export file, relative to the project folder"),
     Field("preset", "string", required=True, example="zendesk",
-          description="zendesk, freshdesk, jsm, servicenow, survey, or your own preset file"),
+          description="zendesk, freshdesk, jsm, servicenow, survey, calls, or your own preset file"),
     Field("map", "string_map", example="{csat_rating: Satisfaction}", description="Column overrides: field: column"),
     Field("team_map", "string_map", example="{Tier 1 EMEA: support-emea}",
           description="The export's group names mapped to team ids"),
@@ -104,6 +104,18 @@ TICKET_SOURCE = Schema("ticket_source", (
           description="Periods to compute"),
     Field("period", "quarter", example="2026-Q3", description="The period of a file without dates (a survey wave)"),
     Field("encoding", "string", example="cp1252", description="Force the file's encoding instead of detecting it"),
+    Field("date_format", "string", example='"%d-%m-%y %H:%M"',
+          description="strptime format of every date column, instead of inferring it"),
+    Field("date_formats", "string_map", example='{created_at: "%y%m%d %H:%M:%S"}',
+          description="strptime format of one date field: field: format"),
+    Field("values", "string_map", example='{"status:Done": solved, "outcome:PHANTOM": ignore}',
+          description="What a value means, over the preset: FIELD:VALUE: meaning"),
+    Field("short_abandon_seconds", "number", low=0, high=86400, example="5", default=5.0,
+          description="Calls: a hang-up after less queueing is not offered"),
+    Field("service_level_seconds", "number", low=0, high=86400, example="20", default=20.0,
+          description="Calls: the wait within which an answer counts for the service level"),
+    Field("metrics", "metric_list", example="[asa, abandonment_rate, service_level, aht]",
+          description="Only these metrics from this export (empty: all)"),
 ))
 
 ANALYSIS = Schema("analysis", (

@@ -92,3 +92,30 @@ def test_example_export_shows_the_intended_trends():
     assert v[("2026-Q3", "all", "backlog")] > 0                      # some tickets still open
     assert "3 solved before created" in r.stderr                     # the impossible rows, dropped
     assert "unmapped teams: none" in r.stderr
+
+
+def test_example_call_log_is_the_seeded_generators_output_and_the_build_computes_it(tmp_path):
+    out = tmp_path / "calls.csv"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_calls.py"), "-o", str(out)],
+                   check=True, capture_output=True)
+    calls = REPO / "content" / "exports" / "calls.csv"
+    assert out.read_bytes() == calls.read_bytes()
+    # The telephony figures are computed, not typed: no hand-made KPI table carries them any more.
+    typed = "".join(p.read_text() for p in (REPO / "content" / "metrics").glob("*.csv"))
+    assert not any(f",{m}," in typed for m in ("asa", "abandonment_rate", "service_level", "aht"))
+    from cssite.errors import Diagnostics
+    from cssite.load.config import load_catalogue, load_config
+    from cssite.load.exports import kpis_from_exports
+
+    d = Diagnostics(REPO)
+    config = load_config(REPO, d)
+    entry = next(s for s in config.tickets if s.path == "content/exports/calls.csv")
+    assert entry.options.date_formats == {"*": "%y%m%d %H:%M:%S"}
+    assert entry.options.mapping["id"] == "vru_line+call_id"
+    df = kpis_from_exports(REPO, config, load_catalogue(REPO, config, d), d)
+    assert not d.errors, [str(x) for x in d.errors]
+    mine = df[df.source == "content/exports/calls.csv"]
+    assert set(mine.metric) == {"asa", "abandonment_rate", "service_level", "aht"}
+    assert len(mine) == 4 * 6 * 4  # four metrics, six quarters, three teams and 'all'
+    apac = mine[(mine.team == "support-apac") & (mine.metric == "service_level")].sort_values("period")
+    assert apac.value.iloc[-1] < apac.value.iloc[0]  # APAC's queue grows with its volume

@@ -12,26 +12,10 @@ from cssite.kpi.presets import DATE_FIELDS, SPEC, Preset, load_preset, with_mapp
 from cssite.kpi.quality import FileReport, QualityReport
 from cssite.kpi.read import ReadOptions, read_export
 from cssite.kpi.tickets import Scope, build_tickets
-from cssite.model import Period
+from cssite.model import KpiOptions, Period
 from cssite.schema import SLUG_RE
 
 __all__ = ["KpiOptions", "KpiResult", "KpiRow", "ExportError", "METRICS", "compute_kpis", "resolve_preset"]
-
-
-@dataclass(frozen=True)
-class KpiOptions:
-    """What `cssite kpi` takes besides the files; the same keys as a `tickets:` entry of the config."""
-
-    preset: str  # a built-in name (zendesk, freshdesk, jsm, servicenow, survey, calls) or a preset file's path
-    mapping: dict[str, str] = field(default_factory=dict)  # field -> column (or COL1+COL2); overrides the preset
-    team_map: dict[str, str] = field(default_factory=dict)  # team value in the export -> team id
-    granularity: str = "quarter"  # or "month"
-    period: str | None = None  # 2026-Q3 or 2026-07: the period of an undated file, or a filter
-    encoding: str | None = None  # None: detect
-    date_formats: dict[str, str] = field(default_factory=dict)  # date field (or "*" for all) -> strptime format
-    values: dict[str, str] = field(default_factory=dict)  # "FIELD:VALUE" -> meaning; overrides the preset
-    short_abandon_seconds: float = 5.0
-    service_level_seconds: float = 20.0
 
 
 @dataclass

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cssite.errors import Diagnostics
 from cssite.load.fields import Checker
-from cssite.model import AnalysisSettings, Config, Metric, Team, TicketSource
-from cssite.schema import ANALYSIS, CONFIG, METRIC, METRIC_ID_RE, TICKET_SOURCE
+from cssite.model import AnalysisSettings, Config, KpiOptions, Metric, Team, TicketSource
+from cssite.schema import ANALYSIS, CONFIG, METRIC, METRIC_ID_RE
 from cssite.yamlio import LineDict, load_yaml
 
 CONFIG_FILE = Path("config") / "cssite.yml"
@@ -51,20 +51,27 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     for reserved, why in RESERVED_TEAM_IDS.items():
         if reserved in seen:
             diags.error(path, seen[reserved], f"team id '{reserved}' is reserved ({why}); choose another")
-    tickets = tuple(
-        TicketSource(
-            path=s["path"], preset=s["preset"], mapping=s.get("map", {}), team_map=s.get("team_map", {}),
-            granularity=s.get("granularity", TICKET_SOURCE.default("granularity")), period=s["period"].code if "period" in s else None,
-            encoding=s.get("encoding"), line=line,
-        )
-        for s, line in v.get("tickets", []) if "path" in s and "preset" in s
-    )
+    tickets = tuple(TicketSource(s["path"], _kpi_options(s), line)
+                    for s, line in v.get("tickets", []) if "path" in s and "preset" in s)
     a = v.get("analysis") or {}
     analysis = AnalysisSettings(**{f.name: a.get(f.name, f.default) for f in ANALYSIS.fields})
     return Config(v["site_name"], languages, tuple(teams), tickets, analysis,
                   guidance=v.get("guidance", CONFIG.default("guidance")),
                   reference=v.get("reference", CONFIG.default("reference")),
                   complete=len(diags.errors) == errors_before)
+
+
+def _kpi_options(s: dict) -> KpiOptions:
+    """A `tickets:` entry's keys as the KPI engine's options (the same ones `cssite kpi` takes)."""
+    formats = dict(s.get("date_formats", {}))
+    if "date_format" in s:
+        formats["*"] = s["date_format"]
+    defaults = KpiOptions(s["preset"])
+    return KpiOptions(
+        s["preset"], s.get("map", {}), s.get("team_map", {}), s.get("granularity", defaults.granularity),
+        s["period"].code if "period" in s else None, s.get("encoding"), formats, s.get("values", {}),
+        float(s.get("short_abandon_seconds", defaults.short_abandon_seconds)),
+        float(s.get("service_level_seconds", defaults.service_level_seconds)), tuple(s.get("metrics", ())))
 
 
 def builtin_catalogue_path():

@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from cssite.errors import Diagnostics, InputError
-from cssite.kpi import KpiOptions, compute_kpis, resolve_preset
+from cssite.kpi import compute_kpis, resolve_preset
 from cssite.kpi.errors import ExportError
 from cssite.load.config import CONFIG_FILE
 from cssite.load.kpis import kpi_frame
-from cssite.model import Config, Metric, Period
+from cssite.model import Config, KpiOptions, Metric, Period
 
 CACHE_DIR = Path(".cssite-cache") / "kpi"
 ENGINE_VERSION = "2"  # bump when a definition changes, so old cached results are not reused
@@ -46,8 +46,7 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
         if not path.is_file():
             diags.error(where, src.line, f"tickets: export '{src.path}' not found")
             continue
-        options = KpiOptions(src.preset, dict(src.mapping), dict(src.team_map), src.granularity, src.period,
-                             src.encoding)
+        options = src.options
         try:
             preset = resolve_preset(options, root)
             key = _cache_key(path, options, preset.fingerprint(), known)
@@ -72,6 +71,8 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
         source = Path(src.path).as_posix()
         for r in result["rows"]:
             if r["metric"] not in metrics:  # a project may not know a metric the engine computes
+                continue
+            if options.metrics and r["metric"] not in options.metrics:  # another source provides it
                 continue
             rows.append({**r, "period": Period.parse(r["period"]), "source": source, "line": 0})
     return kpi_frame(rows)
