@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from cssite.cli import cli
+from kpi_cli import run, table, write
 
 HEADER = "Id,Group,Status,Created at,Solved at,First reply time in minutes\n"
 ROWS = ("1,support-emea,solved,2026-01-05 09:00:00,2026-01-05 10:00:00,10\n"
         "2,support-emea,solved,2026-01-06 09:00:00,2026-01-06 11:00:00,20\n"
         "3,support-emea,solved,2026-01-07 09:00:00,2026-01-07 12:00:00,30\n")
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, ["kpi", *args])
-
-
-def table(result) -> dict:
-    assert result.exit_code == 0, result.output
-    return {(r["period"], r["team"], r["metric"]): (r["value"], r["n"])
-            for r in csv.DictReader(io.StringIO(result.stdout))}
-
-
-def write(tmp_path: Path, name: str, data: str | bytes) -> str:
-    p = tmp_path / name
-    p.write_bytes(data.encode() if isinstance(data, str) else data)
-    return str(p)
 
 
 def no_traceback(r) -> None:

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from cssite.cli import cli
+from kpi_cli import run, table, write
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 HEADER = "Id,Group,Status,Created at,Solved at,First reply time in minutes,Replies,Reopens,Satisfaction Score\n"
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, ["kpi", *args])
-
-
-def table(result) -> dict:
-    assert result.exit_code == 0, result.output
-    return {(r["period"], r["team"], r["metric"]): (r["value"], r["n"])
-            for r in csv.DictReader(io.StringIO(result.stdout))}
-
-
-def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
-    p = tmp_path / name
-    p.write_bytes(text.encode(encoding))
-    return str(p)
 
 
 # ---------------------------------------------------------------- refusing clearly

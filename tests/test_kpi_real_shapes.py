@@ -8,30 +8,10 @@ export.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from cssite.cli import cli
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, ["kpi", *args])
-
-
-def table(result) -> dict:
-    assert result.exit_code == 0, result.output
-    return {(r["period"], r["team"], r["metric"]): (r["value"], r["n"])
-            for r in csv.DictReader(io.StringIO(result.stdout))}
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    return str(p)
+from kpi_cli import run, table, write
 
 
 def report_of(tmp_path: Path, *args: str) -> tuple[dict, object]:

@@ -21,11 +21,17 @@ class ValueProblem:
 
     field: str
     column: str
-    reason: str  # "unreadable", "not a calendar date", "not a finite number", "negative" …
+    reason: str  # "unreadable", "not a calendar date", "not a finite number", "negative", "more than N, …"
     count: int
     examples: list[str]
     lines: list[int]  # the first few lines where it happens
     path: str = ""
+    code: str = ""  # the reason for any language: unreadable, not_a_date, not_finite, too_large, negative
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            self.code = {"unreadable": "unreadable", "not a calendar date": "not_a_date", "negative": "negative",
+                         "not a finite number": "not_finite"}.get(self.reason, "too_large")
 
     def message(self) -> str:
         ex = ", ".join(repr(x[:60]) for x in self.examples)
@@ -67,6 +73,9 @@ class QualityReport:
     tickets: int = 0
     event_log: EventLog | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    drops: list[dict] = field(default_factory=list)  # the same, as {code, count, field?, value?, by?} (the site
+    # words them in each language: codes no_id, duplicate_id, ignored, created_unreadable, created_missing,
+    # solved_before_created, first_reply_before_created, negative_first_reply_time, negative_resolution_time)
     placeholders: dict[str, int] = field(default_factory=dict)  # field -> placeholder dates treated as missing
     solved_dates_ignored: int = 0  # a solve date or time on a ticket whose status is not solved
     undeclared: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> value -> tickets

@@ -85,11 +85,14 @@ class _Rows:
         self.starts = np.cumsum([0] + [r.rows for r in raws])
         self.keep = np.ones(int(self.starts[-1]), dtype=bool)
         self.dropped: Counter = Counter()
+        self.drops: dict[str, dict] = {}  # reason -> {code, count, params}: the same drops, for any language
 
-    def drop(self, mask: np.ndarray, reason: str) -> None:
+    def drop(self, mask: np.ndarray, reason: str, code: str, **params: str) -> None:
         mask = mask & self.keep
         if (k := int(mask.sum())):
             self.dropped[reason] += k
+            entry = self.drops.setdefault(reason, {"code": code, "count": 0, **params})
+            entry["count"] += k
             self.keep[mask] = False
 
     def where(self, row: int) -> tuple[str, int]:
@@ -117,6 +120,7 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
 
     report.tickets = len(idx)
     report.dropped = dict(rows.dropped)
+    report.drops = list(rows.drops.values())
     report.periods = periods if len(idx) else []
     return t
 
@@ -160,10 +164,10 @@ def _one_row_per_ticket(cols: dict[str, Column], rows: _Rows, report: QualityRep
         return
     ids = idc.values
     if "updated_at" in cols:
-        rows.drop(ids < 0, "no ticket id")
+        rows.drop(ids < 0, "no ticket id", "no_id")
         report.event_log = _reduce_event_log(cols, rows)
     else:
-        rows.drop(_later_duplicates(ids, rows.keep), "duplicate ticket id (the last row is kept)")
+        rows.drop(_later_duplicates(ids, rows.keep), "duplicate ticket id (the last row is kept)", "duplicate_id")
 
 
 def _reduce_event_log(cols: dict[str, Column], rows: _Rows) -> EventLog:
@@ -234,7 +238,8 @@ def _drop_ignored(cols: dict[str, Column], preset: Preset, rows: _Rows) -> None:
         for code, label in enumerate(col.labels):
             if preset.meaning(f, label) == "ignore":
                 by = "--value" if (f, label.strip().casefold()) in preset.declared else "the preset"
-                rows.drop(col.values == code, f"{f} '{label}' (ignored by {by})")
+                rows.drop(col.values == code, f"{f} '{label}' (ignored by {by})", "ignored", field=f, value=label,
+                          by=by)
 
 
 def _solved(cols: dict[str, Column], preset: Preset, rows: _Rows,
@@ -268,8 +273,8 @@ def _drop_impossible(cols: dict[str, Column], solved: np.ndarray | None, rows: _
     if created is not None:
         c = created.values
         unknown = created.unknown if created.unknown is not None else np.zeros(len(c), dtype=bool)
-        rows.drop(np.isnan(c) & unknown, "creation date unreadable")
-        rows.drop(np.isnan(c), "creation date missing (or a placeholder)")
+        rows.drop(np.isnan(c) & unknown, "creation date unreadable", "created_unreadable")
+        rows.drop(np.isnan(c), "creation date missing (or a placeholder)", "created_missing")
         for f, reason, only_solved in (("solved_at", "solved before created", True),
                                        ("first_reply_at", "first reply before created", False)):
             if (t := _get(cols, f)) is not None:
@@ -277,7 +282,7 @@ def _drop_impossible(cols: dict[str, Column], solved: np.ndarray | None, rows: _
                     bad = t < c
                 if only_solved and solved is not None:
                     bad &= solved  # an open ticket's solve date is ignored, not a reason to drop it
-                rows.drop(bad, reason)
+                rows.drop(bad, reason, reason.replace(" ", "_"))
     for f, reason in (("first_reply_minutes", "negative first reply time"),
                       ("first_reply_business_minutes", "negative first reply time"),
                       ("resolution_minutes", "negative resolution time"),
@@ -287,7 +292,7 @@ def _drop_impossible(cols: dict[str, Column], solved: np.ndarray | None, rows: _
                 bad = x < 0
             if solved is not None and f.startswith("resolution"):
                 bad &= solved
-            rows.drop(bad, reason)
+            rows.drop(bad, reason, reason.replace(" ", "_"))
 
 
 def _periods(created: np.ndarray | None, scope: Scope, keep: np.ndarray) -> tuple[list[str], np.ndarray]:

@@ -25,7 +25,7 @@ from cssite.load.kpis import kpi_frame
 from cssite.model import Config, KpiOptions, Metric, Period
 
 CACHE_DIR = Path(".cssite-cache") / "kpi"
-ENGINE_VERSION = "2"  # bump when a definition changes, so old cached results are not reused
+ENGINE_VERSION = "3"  # bump when a definition changes, so old cached results are not reused
 
 
 def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], diags: Diagnostics,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -60,6 +61,7 @@ class RenderedLanguage:
     not_in_nav: list[str] = field(default_factory=list)  # pages reachable by links only
     theme_labels: dict[str, str] = field(default_factory=dict)  # words the theme config carries (publish puts them in)
     not_found: tuple[str, str] = ("", "")  # title and text of the site's 404 page in this language
+    quality_pages: list[tuple[str, str]] = field(default_factory=list)  # (export name, page) of computed exports
 
 
 class Page:
@@ -215,6 +217,11 @@ class Page:
                       f"{self.change(s.previous, s.metric)}")
 
 
+def quality_slug(source: str) -> str:
+    """`content/exports/zendesk-tickets.csv` → `content-exports-zendesk-tickets`: one page per export path."""
+    return re.sub(r"[^a-z0-9]+", "-", Path(source).with_suffix("").as_posix().lower()).strip("-")
+
+
 def review_path(review: Review) -> str:
     return f"reviews/{review.period.code}/{review.team}.md"
 
@@ -261,8 +268,9 @@ class LanguageRenderer:
         # whose table links every metric's page (so those pages exist while the Reference does).
         self.page("metrics/index.md", "metrics.md.j2", metrics=a.nav_metrics,
                   teams_with_data={m: len(s) for m, s in a.series.items()})
+        quality = self.quality_pages()
         for m in (p.metrics.values() if p.config.reference else a.nav_metrics):
-            self.metric_page(m, a.series[m.id])
+            self.metric_page(m, a.series[m.id], quality.get(m.id, []))
         rows = [(f.team, len(f.reviews), f.open_objectives) for f in a.teams]
         self.page("teams/index.md", "teams.md.j2", rows=rows)
         for f in a.teams:
@@ -293,7 +301,23 @@ class LanguageRenderer:
             detail = exc.args[0] if isinstance(exc, MissingMessage) else str(exc)
             raise InputError(f"{detail} (while rendering {path} in '{self.lang}')", *where) from None
 
-    def metric_page(self, m: Metric, series: list[TeamSeries]) -> None:
+    def quality_pages(self) -> dict[str, list[tuple[str, str]]]:
+        """A data-quality page per computed export; returns metric id -> [(export name, page)] it feeds."""
+        kpis, feeds = self.project.kpis, {}
+        for source, report in sorted(self.project.export_reports.items()):
+            path = f"data-quality/{quality_slug(source)}.md"
+            metrics = sorted(set(kpis.metric[kpis.source == Path(source).as_posix()]), key=list(self.project.metrics).index)
+            columns = {k: v for f in report.get("files", []) for k, v in f.get("columns", {}).items()}
+            formats_used = {k: v for f in report.get("files", []) for k, v in f.get("date_formats", {}).items()}
+            self.page(path, "quality.md.j2", name=Path(source).name, r=report, metrics=metrics, columns=columns,
+                      formats=formats_used, malformed=sum(f.get("malformed_rows", 0) for f in report.get("files", [])),
+                      esc=escape_inline)
+            self.out.quality_pages.append((Path(source).name, path))
+            for m in metrics:
+                feeds.setdefault(m, []).append((Path(source).name, path))
+        return feeds
+
+    def metric_page(self, m: Metric, series: list[TeamSeries], quality: list[tuple[str, str]] = ()) -> None:
         path = f"metrics/{m.id}.md"
         teams = []
         axis = self.metric_axis(m, series)
@@ -303,7 +327,8 @@ class LanguageRenderer:
             self.out.chart_uses += 1
             teams.append(dict(id=s.team, points=s.points, rows=s.rows, target=s.target, chart=chart,
                               alt=self.chart_alt(m, s.team, s.points)))
-        self.page(path, "metric.md.j2", metric=m, teams=teams, has_band=any(c["chart"].band_low for c in teams))
+        self.page(path, "metric.md.j2", metric=m, teams=teams, has_band=any(c["chart"].band_low for c in teams),
+                  quality=quality, esc=escape_inline)
 
     def metric_axis(self, m: Metric, series: list[TeamSeries]) -> tuple[tuple[float, ...], tuple[str, ...]]:
         """One y-range and one tick step for every team's chart of a metric, so they compare by eye."""
@@ -375,7 +400,8 @@ class LanguageRenderer:
         self.out.not_in_nav = [f"metrics/{m.id}.md" for m in self.analysed.hidden_metrics
                                if f"metrics/{m.id}.md" in self.out.pages]
         metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
-            {c.plain(m.name): f"metrics/{m.id}.md"} for m in self.analysed.nav_metrics]
+            {c.plain(m.name): f"metrics/{m.id}.md"} for m in self.analysed.nav_metrics] + [
+            {t("quality.nav", name=name): path} for name, path in self.out.quality_pages]
         teams = [{t("nav.all_teams"): "teams/index.md"}] + [
             {c.plain(team.name): team_path(team.id)} for team in p.config.teams]
         guidance = [f"guidance/{name}" for name in sorted(
