@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ TICKETS = "data-quality/content-exports-zendesk-tickets/index.html"
 
 def text(site: Path, lang: str, page: str) -> str:
     html = (site / lang / page).read_text(encoding="utf-8")
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.mark.parametrize("lang", LANGS)
