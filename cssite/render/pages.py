@@ -222,6 +222,36 @@ def quality_slug(source: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", Path(source).with_suffix("").as_posix().lower()).strip("-")
 
 
+def quality_rows(report: dict) -> dict:
+    """The data-quality report of one export (its JSON form) as the rows its page prints."""
+    files = report.get("files", [])
+    columns = {k: v for f in files for k, v in f.get("columns", {}).items()}
+    placeholders = report.get("placeholders", {})
+    event_log = report.get("event_log")
+    formats: dict[str, str] = {}
+    for f in files:
+        for k, v in f.get("date_formats", {}).items():
+            formats.setdefault(k, v)
+    return dict(
+        unit=report.get("unit", "tickets"),
+        summary=[("quality.rows_read", report.get("rows_read", 0)), ("quality.kept." + report.get("unit", "tickets"),
+                                                                       report.get("tickets", 0)),
+                 ("quality.rows_dropped", report.get("rows_dropped", 0)),
+                 ("quality.malformed", sum(f.get("malformed_rows", 0) for f in files)),
+                 ("quality.placeholders", sum(placeholders.values())),
+                 ("quality.solved_ignored", report.get("solved_dates_ignored", 0))],
+        drops=[("quality.drop." + d["code"], d.get("field", ""), d.get("value", ""), d["count"])
+               for d in report.get("drops", [])],
+        placeholders=[(f, columns.get(f, ""), n) for f, n in sorted(placeholders.items())],
+        undeclared=[(f, v, n) for f, values in sorted(report.get("undeclared", {}).items()) for v, n in values.items()],
+        formats=[(f, columns.get(f, ""), fmt) for f, fmt in sorted(formats.items())],
+        event_log=None if not event_log else dict(merged=event_log["rows_merged"],
+                                                  order="quality.order." + event_log["order"].split(" ")[0]),
+        problems=[(p["column"], p["field"], "quality.problem." + p["code"], p["count"], ", ".join(map(str, p["lines"])))
+                  for p in report.get("problems", [])],
+    )
+
+
 def review_path(review: Review) -> str:
     return f"reviews/{review.period.code}/{review.team}.md"
 
@@ -305,16 +335,12 @@ class LanguageRenderer:
         """A data-quality page per computed export; returns metric id -> [(export name, page)] it feeds."""
         kpis, feeds = self.project.kpis, {}
         for source, report in sorted(self.project.export_reports.items()):
-            path = f"data-quality/{quality_slug(source)}.md"
+            path, name = f"data-quality/{quality_slug(source)}.md", Path(source).name
             metrics = sorted(set(kpis.metric[kpis.source == Path(source).as_posix()]), key=list(self.project.metrics).index)
-            columns = {k: v for f in report.get("files", []) for k, v in f.get("columns", {}).items()}
-            formats_used = {k: v for f in report.get("files", []) for k, v in f.get("date_formats", {}).items()}
-            self.page(path, "quality.md.j2", name=Path(source).name, r=report, metrics=metrics, columns=columns,
-                      formats=formats_used, malformed=sum(f.get("malformed_rows", 0) for f in report.get("files", [])),
-                      esc=escape_inline)
-            self.out.quality_pages.append((Path(source).name, path))
+            self.page(path, "quality.md.j2", name=name, metrics=metrics, **quality_rows(report))
+            self.out.quality_pages.append((name, path))
             for m in metrics:
-                feeds.setdefault(m, []).append((Path(source).name, path))
+                feeds.setdefault(m, []).append((name, path))
         return feeds
 
     def metric_page(self, m: Metric, series: list[TeamSeries], quality: list[tuple[str, str]] = ()) -> None:
@@ -328,7 +354,7 @@ class LanguageRenderer:
             teams.append(dict(id=s.team, points=s.points, rows=s.rows, target=s.target, chart=chart,
                               alt=self.chart_alt(m, s.team, s.points)))
         self.page(path, "metric.md.j2", metric=m, teams=teams, has_band=any(c["chart"].band_low for c in teams),
-                  quality=quality, esc=escape_inline)
+                  quality=quality)
 
     def metric_axis(self, m: Metric, series: list[TeamSeries]) -> tuple[tuple[float, ...], tuple[str, ...]]:
         """One y-range and one tick step for every team's chart of a metric, so they compare by eye."""
