@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import FIELDS, builtin_names, load_preset, with_mapping
 from cssite.errors import InputError
 
@@ -65,7 +64,7 @@ def test_broken_preset_files_say_where(tmp_path, edit, message, marker):
     text = text.replace(edit[0], edit[1], 1)
     bad.write_text(text)
     line = next(i for i, t in enumerate(text.splitlines(), start=1) if t.startswith(marker))
-    with pytest.raises(ExportError) as e:
+    with pytest.raises(InputError) as e:
         load_preset(str(bad))
     assert message in e.value.detail
     assert e.value.path == str(bad)
@@ -78,5 +77,5 @@ def test_event_log_needs_an_update_time(tmp_path):
     shutil.copy(PRESETS / "servicenow.yml", bad)
     bad.write_text(bad.read_text().replace("  updated_at: sys_updated_at\n", "")
                    .replace("required: [id, created_at, updated_at]", "required: [id, created_at]"))
-    with pytest.raises(ExportError, match="an event log needs an 'updated_at' column"):
+    with pytest.raises(InputError, match="an event log needs an 'updated_at' column"):
         load_preset(str(bad))

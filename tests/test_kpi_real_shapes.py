@@ -257,3 +257,23 @@ def test_business_hours_only_export(tmp_path):
         "backlog": ("2", "5"),
     }
     assert "first_response_time " not in r.stdout and ",first_response_time," not in r.stdout
+
+
+def test_a_mapping_is_never_silently_ignored(tmp_path):
+    text = "Id,Group,Status,Created at,Via,Updated\n1,support-emea,open,2026-01-05 09:00:00,Mail,2026-01-05 09:00:00\n"
+    path = write(tmp_path, "t.csv", text)
+    r = run(path, "--preset", "zendesk", "--map", "channel=Via", "--map", "updated_at=Updated")
+    assert r.exit_code == 0, r.output
+    assert "--map channel=Via: read, but no metric uses the channel" in r.stderr
+    assert "--map updated_at=Updated: every id appears once, so the file has one row per ticket" in r.stderr
+
+
+def test_a_change_log_split_over_two_files_is_still_one_event_log(tmp_path):
+    lines = CHANGE_LOG.splitlines(keepends=True)
+    a = write(tmp_path, "a.csv", "".join(lines[:3]))
+    b = write(tmp_path, "b.csv", lines[0] + "".join(lines[3:]))
+    rep = tmp_path / "q.json"
+    r = run(a, b, "--preset", "jsm", "--report", str(rep))
+    t = table(r)
+    assert t[("2026-Q1", "support-emea", "resolution_time")] == ("96.0", "1")
+    assert json.loads(rep.read_text())["tickets"] == 3

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-__all__ = ["KpiOptions", "KpiResult", "KpiRow", "ExportError", "METRICS", "compute_kpis", "resolve_preset"]
+__all__ = ["KpiOptions", "KpiResult", "KpiRow", "METRICS", "compute_kpis", "resolve_preset"]
 
 
 def __getattr__(name: str):

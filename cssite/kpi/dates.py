@@ -6,7 +6,7 @@ Parsing row by row guesses: `22-04-15` read alone is 15 April of the year 22, an
 1. Its distinct *date parts* (the text before the time) are few even in a million
    rows, so every one of them is checked against every known layout.
 2. The layout that fits the most of them wins. When two layouts fit equally well
-   and read the values differently, the column is ambiguous: ExportError names it,
+   and read the values differently, the column is ambiguous: InputError names it,
    shows values and the layouts that fit, and asks for `--date-format`.
 3. The whole column is then converted by Arrow with that one explicit format.
 
@@ -26,7 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cssite.kpi.errors import ExportError
+from cssite.errors import InputError
+
 
 EARLIEST = dt.datetime(1990, 1, 1)
 EARLIEST_S = float((EARLIEST - dt.datetime(1970, 1, 1)).total_seconds())
@@ -181,7 +182,7 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
     """Parse a string column (nulls = missing) with one format for the whole column.
 
     `forced` is the user's --date-format for this field; `preset_format` the preset's.
-    Raises ExportError when the column is ambiguous.
+    Raises InputError when the column is ambiguous.
     """
     n = len(text)
     nothing = np.zeros(n, dtype=bool)
@@ -210,7 +211,7 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
     except Ambiguous as amb:
         fits = " or ".join(f"'{f}'" for f in amb.formats)
         ex = ", ".join(repr(e) for e in amb.examples)
-        raise ExportError(
+        raise InputError(
             f"column '{name}': dates such as {ex} fit {fits} equally well, and they read differently. "
             f"Say which with --date-format \"{amb.formats[0]}\" (every date field) or "
             f"--date-format \"FIELD={amb.formats[0]}\" (one field), or dates.format in a preset", path) from None

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cssite.errors import Diagnostics, OptionError
+from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.kpi.compute import METRICS, CallRules, KpiRow, compute_metrics
-from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import DATE_FIELDS, SPEC, Preset, load_preset, with_mapping, with_values
 from cssite.kpi.quality import FileReport, QualityReport
 from cssite.kpi.read import ReadOptions, read_export
@@ -15,7 +14,7 @@ from cssite.kpi.tickets import Scope, build_tickets
 from cssite.model import KpiOptions, Period
 from cssite.schema import SLUG_RE
 
-__all__ = ["KpiOptions", "KpiResult", "KpiRow", "ExportError", "METRICS", "compute_kpis", "resolve_preset"]
+__all__ = ["KpiOptions", "KpiResult", "KpiRow", "METRICS", "compute_kpis", "resolve_preset"]
 
 
 @dataclass
@@ -30,7 +29,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
 
     Several files are pooled (a year split in two files gives one median, not two).
     Warnings go to `diags` with their file and line; a file that cannot be used, or from
-    which no KPI could be computed, raises ExportError; a bad option OptionError.
+    which no KPI could be computed, raises InputError; a bad option OptionError.
     `known_teams` are the project's team ids (None outside a project: then any team
     value that is already a slug is a team id).
     """
@@ -63,7 +62,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
         diags.warning(path, line, message)
     if not rows:
         reasons = "; ".join(f"{m}: {why}" for m, why in report.absent.items())
-        raise ExportError(f"no KPI could be computed ({reasons})", paths[0])
+        raise InputError(f"no KPI could be computed ({reasons})", paths[0])
     return KpiResult(rows, report)
 
 
@@ -106,7 +105,7 @@ def _read_one(path: Path, preset: Preset, read: ReadOptions, options: KpiOptions
             report.note(raw.path, 0, f"--map channel={options.mapping[f]}: read, but no metric uses the channel")
     if "created_at" not in raw.used and not options.period:
         names = ", ".join(repr(n) for n in preset.columns.get("created_at", ())) or "none in the preset"
-        raise ExportError(f"no creation date column ({names}): pass --period (e.g. 2026-Q3) to say which "
+        raise InputError(f"no creation date column ({names}): pass --period (e.g. 2026-Q3) to say which "
                           "period these rows belong to, or --map created_at=COLUMN", path)
     return raw
 

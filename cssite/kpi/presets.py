@@ -15,8 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from cssite.errors import Diagnostics, OptionError
-from cssite.kpi.errors import ExportError
+from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.yamlio import LineDict, LineList, load_yaml
 
 
@@ -176,10 +175,10 @@ def _parse(path: Path, label: str) -> Preset:
     data = load_yaml(path, diags)
     if diags.errors:
         d = diags.errors[0]
-        raise ExportError(d.message, path, d.line)
+        raise InputError(d.message, path, d.line)
 
     def fail(line: int, message: str):
-        raise ExportError(message, path, line)
+        raise InputError(message, path, line)
 
     if not isinstance(data, LineDict):
         fail(1, "a preset is a mapping with keys " + ", ".join(_KEYS))

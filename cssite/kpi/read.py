@@ -26,9 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from cssite.errors import OptionError
+from cssite.errors import InputError, OptionError
 from cssite.kpi import dates
-from cssite.kpi.errors import ExportError
 from cssite.kpi.presets import SPEC, Preset
 from cssite.kpi.quality import ValueProblem
 
@@ -116,9 +115,9 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
             raw = f.read(SAMPLE_BYTES)
             complete = len(raw) < SAMPLE_BYTES or not f.read(1)
     except OSError as exc:
-        raise ExportError(f"cannot read the file: {exc.strerror}", path) from None
+        raise InputError(f"cannot read the file: {exc.strerror}", path) from None
     if not raw.strip():
-        raise ExportError("the file is empty", path)
+        raise InputError("the file is empty", path)
     guessed = False
     if encoding:
         try:
@@ -130,7 +129,7 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
         enc = info.name
         text = _decode(raw, enc, complete)
         if text is None:
-            raise ExportError(f"the file is not valid {encoding} (drop --encoding to detect it)", path)
+            raise InputError(f"the file is not valid {encoding} (drop --encoding to detect it)", path)
     elif raw.startswith(codecs.BOM_UTF8):
         enc, text = "utf-8-sig", _decode(raw, "utf-8-sig", complete)
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -142,7 +141,7 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
         enc = "cp1252" if _decode(raw, "cp1252", complete) is not None else "latin-1"
         text, guessed = _decode(raw, enc, complete), True
     if text is None:
-        raise ExportError(f"the file is not valid {_ENCODING_LABELS.get(enc, enc)}", path)
+        raise InputError(f"the file is not valid {_ENCODING_LABELS.get(enc, enc)}", path)
 
     skip = 0
     if m := re.match(r"\ufeff?sep=(.)\s*?\r?\n", text):  # Excel's hint line
@@ -153,10 +152,10 @@ def sniff(path: Path, encoding: str | None = None) -> Layout:
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise ExportError("no header row", path) from None
+        raise InputError("no header row", path) from None
     headers = [" ".join(h.replace("\ufeff", "").split()) for h in header]
     if not any(headers):
-        raise ExportError("the first row (the header) is empty", path)
+        raise InputError("the first row (the header) is empty", path)
     try:
         quoted_newlines = any("\n" in c or "\r" in c for _, row in zip(range(2000), reader) for c in row)
     except csv.Error:  # an unclosed quote: Arrow counts the row it spoils
@@ -210,13 +209,13 @@ def resolve_columns(path: Path, layout: Layout, preset: Preset) -> dict[str, tup
                            + f" ({how})")
     present = ", ".join(repr(h) for h in layout.headers)
     if missing:
-        raise ExportError(f"missing column{'s' if len(missing) > 1 else ''} {'; '.join(missing)}; "
+        raise InputError(f"missing column{'s' if len(missing) > 1 else ''} {'; '.join(missing)}; "
                           f"the file has: {present}", path)
     context = {"created_at", "updated_at", "team", "channel"}
     if not set(found) - context:
         wanted = "; ".join(f"{f}: {', '.join(repr(n) for n in names)}" for f, names in preset.columns.items()
                            if f not in context)
-        raise ExportError(f"nothing to compute: none of the columns preset {preset.name} reads is here "
+        raise InputError(f"nothing to compute: none of the columns preset {preset.name} reads is here "
                           f"({wanted}); the file has: {present}. Name yours with --map FIELD=COLUMN", path)
     return found
 
@@ -344,10 +343,10 @@ def read_export(path: Path, preset: Preset, options: ReadOptions | None = None,
     table, malformed = _read_table(path, layout, found, types, options.encoding is not None, notes)
     rows = table.num_rows
     if malformed and len(malformed) > max(rows, 1):
-        raise ExportError(f"most rows do not have the header's {len(layout.headers)} fields "
+        raise InputError(f"most rows do not have the header's {len(layout.headers)} fields "
                           f"(separator {layout.delimiter!r}); for example: {malformed[0][:120]!r}", path)
     if rows == 0:
-        raise ExportError("no data rows under the header", path)
+        raise InputError("no data rows under the header", path)
     located = _locate(path, layout, malformed)
     lines = LineMap(layout.skip_rows + 1, [(line, text.count("\n") + 1) for line, text in located if line])
     raw = RawExport(str(path), layout, rows, {}, {f: " + ".join(layout.headers[i] for i in c) for f, c in found.items()},
@@ -512,8 +511,8 @@ def _read_table(path: Path, layout: Layout, found, types, forced_encoding: bool,
                 if block < MAX_BLOCK:
                     block *= 8
                     continue
-                raise ExportError(f"a row longer than {MAX_BLOCK >> 20} MB (an unclosed quote?)", path) from None
-            raise ExportError(f"cannot read the file: {_arrow_message(msg, layout)}", path) from None
+                raise InputError(f"a row longer than {MAX_BLOCK >> 20} MB (an unclosed quote?)", path) from None
+            raise InputError(f"cannot read the file: {_arrow_message(msg, layout)}", path) from None
         except (UnicodeError, LookupError):
             _bad_encoding(path, layout, forced_encoding, notes)
             continue
@@ -521,7 +520,7 @@ def _read_table(path: Path, layout: Layout, found, types, forced_encoding: bool,
             newlines = True  # a quoted value with a line break past the sample: try once with them allowed
             continue
         return table, malformed
-    raise ExportError("cannot read the file: it keeps changing shape between attempts", path)
+    raise InputError("cannot read the file: it keeps changing shape between attempts", path)
 
 
 def _bad_encoding(path: Path, layout: Layout, forced: bool, notes: list[tuple[int, str]]) -> None:
@@ -530,7 +529,7 @@ def _bad_encoding(path: Path, layout: Layout, forced: bool, notes: list[tuple[in
     line, byte = where if where else (0, None)
     at = f" (byte 0x{byte:02x})" if byte is not None else ""
     if forced or layout.encoding not in ("utf-8", "utf-8-sig", "cp1252"):
-        raise ExportError(f"not valid {layout.encoding_label}{at}: pass the file's encoding with --encoding "
+        raise InputError(f"not valid {layout.encoding_label}{at}: pass the file's encoding with --encoding "
                           "(utf-8, cp1252, latin-1 …)", path, line)
     new = "cp1252" if layout.encoding != "cp1252" else "latin-1"
     if new == "cp1252" and _first_bad_byte(path, "cp1252") is not None:

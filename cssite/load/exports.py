@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cssite.errors import Diagnostics, InputError
+from cssite.errors import Diagnostics, InputError, OptionError
 from cssite.kpi import compute_kpis, resolve_preset
-from cssite.kpi.errors import ExportError
 from cssite.load.config import CONFIG_FILE
 from cssite.load.kpis import kpi_frame
 from cssite.model import Config, KpiOptions, Metric, Period
@@ -58,11 +57,11 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
                           "warnings": [[d.line, d.message] for d in local.warnings],
                           "report": computed.report.as_dict()}
                 _save(root, src.path, key, result)
-        except ExportError as e:  # the file, or a preset file, cannot be used
-            diags.error(e.path, e.line, e.detail)
-            continue
-        except InputError as e:  # an option in the config entry
+        except OptionError as e:  # an option in the config entry
             diags.error(where, src.line, f"tickets: {e.detail}")
+            continue
+        except InputError as e:  # the file, or a preset file, cannot be used
+            diags.error(e.path, e.line, e.detail)
             continue
         for line, message in result["warnings"]:
             diags.warning(path, line, message)
