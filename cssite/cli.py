@@ -118,11 +118,13 @@ def _fields_help() -> str:
 @click.option("--period", metavar="PERIOD",
               help="2026-Q3 or 2026-07. For a file without dates (a survey wave): the period of all its rows. "
                    "For a dated file: output only PERIOD's rows (a month implies --granularity month).")
-@click.option("--short-abandon-seconds", type=click.FloatRange(0, 86400), default=5, show_default=True,
+@click.option("--short-abandon-seconds", type=click.FloatRange(0, 86400), show_default=True,
+              default=TICKET_SOURCE.default("short_abandon_seconds"),
               metavar="SECONDS",
               help="Calls: a hang-up after less queueing than this never reached the queue; it is not offered "
                    "(not in the abandonment rate or the service level), e.g. --short-abandon-seconds 10.")
-@click.option("--service-level-seconds", type=click.FloatRange(0, 86400), default=20, show_default=True,
+@click.option("--service-level-seconds", type=click.FloatRange(0, 86400), show_default=True,
+              default=TICKET_SOURCE.default("service_level_seconds"),
               metavar="SECONDS",
               help="Calls: the service level is the share of offered calls answered within this wait "
                    "(abandons count as failures), e.g. --service-level-seconds 30.")
