@@ -134,3 +134,27 @@ def test_an_unreadable_reply_time_is_unknown_not_unreplied(tmp_path):
     t = table(r)
     assert t[("2026-Q1", "support-emea", "unreplied")] == ("1", "2")  # ticket 3 of the two whose state is known
     assert "t.csv:3: warning: 1 value in column 'Initial response time' (first_reply_at) could not be read" in r.stderr
+
+
+# ---------------------------------------------------------------- generated hostile files
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NASTY = ["", "NA", "?", "-", "inf", "-inf", "nan", "1e309", "-5", "0", "12,5", "1:30:00", "\"", "\"\"", "a\"b",
+         "2025-02-30 09:00:00", "0001-01-01", "1900-01-01 00:00:00", "9999-12-31", "0000-00-00", "03/04/2026",
+         "22-04-15", "2026-01-05T10:00:00Z", "solved", "open", "Good", "Bad", "Offered", "x" * 300, "é", "\u202e",
+         "support-emea", "EMEA Support", ",", ";", "\t"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.sampled_from(NASTY), min_size=4, max_size=8), min_size=1, max_size=12),
+       sep=st.sampled_from([",", ";"]))
+def test_generated_hostile_exports_never_crash(tmp_path, rows, sep):
+    header = sep.join(["Id", "Group", "Status", "Created at", "Solved at", "First reply time in minutes"])
+    body = "".join(sep.join(f'"{c}"' if sep in c else c for c in r) + "\n" for r in rows)
+    r = run(write(tmp_path, "h.csv", header + "\n" + body), "--preset", "zendesk")
+    no_traceback(r)
+    assert r.exit_code in (0, 1), r.output
+    if r.exit_code == 1:
+        assert ": error: " in r.stderr
