@@ -2,8 +2,9 @@
 
 Stages, one module each: `presets` (what the columns mean) → `read` (file →
 typed columns) → `tickets` (conventions, drops, periods, teams) → `compute`
-(metric rows) → `write` (CSV/JSON). `quality` is the report every run prints;
-`exports` runs the exports a project lists and owns the cache.
+(metric rows) → `write` (CSV/JSON), with `dates` (one format per column) used by
+`read`. `quality` is the report every run prints; cssite/load/exports.py runs the
+exports a project lists and owns their cache.
 
 `compute_kpis` (in `engine`) is what the `cssite kpi` command and the build call. The names below
 load on first use, so `cssite --help` does not pay for pyarrow.

@@ -1,8 +1,10 @@
 """Compute stage: tickets → KPI rows, one per period × team × metric, and the same for team `all`.
 
 The definitions are the ones in the metric catalogue (cssite/data/metrics.yml).
-Times are summarised by the median and the 90th percentile (linear interpolation
-between the closest ranks, as numpy's default), never the mean: they are skewed.
+Ticket times are summarised by the median and the 90th percentile (linear
+interpolation between the closest ranks, as numpy's default), never the mean: they
+are skewed. The call metrics ASA and AHT are means by their definition (total wait or
+handle time ÷ answered calls), with the conventions in `CallRules`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Parsing row by row guesses: `22-04-15` read alone is 15 April of the year 22, an
 
 1. Its distinct *date parts* (the text before the time) are few even in a million
    rows, so every one of them is checked against every known layout.
-2. The layout that fits the most of them wins. When two layouts fit equally well
+2. The layout that reads the most of them as real calendar days wins. When two layouts fit equally well
    and read the values differently, the column is ambiguous: InputError names it,
    shows values and the layouts that fit, and asks for `--date-format`.
 3. The whole column is then converted by Arrow with that one explicit format.
