@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,13 +10,61 @@ import click
 from cssite import __version__
 from cssite.schema import CONFIG, TICKET_SOURCE
 
+_project_seen: list[Path] = []  # the --project of the running command: where an internal error's log goes
+
+
+def _remember_project(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    _project_seen.append(value)
+    return value
+
+
 project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="The project folder (the one holding config/cssite.yml).",
+    show_default=True, help="The project folder (the one holding config/cssite.yml).", callback=_remember_project,
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+allow_outside_option = click.option(
+    "--allow-outside", "allow_outside", multiple=True, metavar="PATH",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also read files inside folder PATH, outside the project (e.g. exports kept elsewhere); repeatable. "
+         "Without it, a file that resolves outside the project folder (a symlink, '..', an absolute path) is "
+         "an error.",
+)
+
+
+class CssiteGroup(click.Group):
+    """The one place where exceptions become exit codes (see cssite/errors.py for what each code means)."""
+
+    def invoke(self, ctx: click.Context):
+        from cssite.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, OptionError
+
+        try:
+            return super().invoke(ctx)
+        except OptionError as exc:  # a value given on the command line that can't be used: exit 2
+            name = ctx.invoked_subcommand
+            sub = self.get_command(ctx, name) if name else None
+            usage_ctx = click.Context(sub, info_name=name, parent=ctx) if sub else ctx  # "Usage: cssite diff …"
+            raise click.UsageError(exc.detail, usage_ctx) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click prints these itself, with their own codes (1 for our CssiteError, 2 for usage)
+        except KeyboardInterrupt:
+            click.echo("cssite: interrupted; the published site is unchanged", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # `cssite kpi … | head`: the reader left; nothing to report
+            sys.stderr.close()
+            raise click.exceptions.Exit(1) from None
+        except Exception as exc:  # noqa: BLE001 - anything else is a bug in cssite, never the user's doing
+            from cssite.cache import write_crash_log
+
+            log = write_crash_log(_project_seen[-1] if _project_seen else Path("."), exc)
+            where = f"; the details are in {log}" if log else ""
+            click.echo(f"cssite: internal error ({type(exc).__name__}): this is a bug in cssite, please report "
+                       f"it{where}", err=True)
+            raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+@click.group(cls=CssiteGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cssite")
 def cli() -> None:
     """Turn customer-service SWOT reviews and KPIs into a multilingual handbook site.
@@ -37,7 +86,8 @@ def cli() -> None:
 @cli.command()
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(project: Path, strict: bool) -> None:
+@allow_outside_option
+def validate(project: Path, strict: bool, allow_outside: tuple[Path, ...]) -> None:
     """Check every project file and report every problem at once.
 
     Problems print as `path:line: error: message`. Exits 1 when there is an
@@ -45,7 +95,7 @@ def validate(project: Path, strict: bool) -> None:
     """
     from cssite.commands.validate import run_validate
 
-    run_validate(project, strict)
+    run_validate(project, strict, allow_outside)
 
 
 @cli.command()
@@ -60,7 +110,9 @@ def validate(project: Path, strict: bool) -> None:
 @click.option("--docs-out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Also write each language's generated Markdown pages and charts to DIR/<lang>/ (for "
                    "inspection). DIR must be new, empty or one cssite wrote before.")
-def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, docs_out: Path | None) -> None:
+@allow_outside_option
+def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, docs_out: Path | None,
+          allow_outside: tuple[Path, ...]) -> None:
     """Validate, then build the handbook site for every language.
 
     The new site replaces the old one only when the whole build succeeded; a
@@ -70,12 +122,8 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
     """
     from cssite.commands.build import run_build
 
-    from cssite.errors import OptionError
-
-    try:
-        run_build(project, site_dir, strict, jobs, commands=command_table(), docs_out=docs_out)
-    except OptionError as exc:  # e.g. a --site-dir that would delete the project: a usage error, exit 2
-        raise click.UsageError(exc.detail) from None
+    run_build(project, site_dir, strict, jobs, commands=command_table(), docs_out=docs_out,
+              allow_outside=allow_outside)
 
 
 def _fields_help() -> str:
@@ -164,18 +212,14 @@ def kpi(exports, preset, mapping, values, date_formats, team_map, granularity, p
           --value "outcome:PHANTOM=ignore" --short-abandon-seconds 5
     """
     from cssite.commands.kpi import parse_date_formats, parse_pairs, run_kpi
-    from cssite.errors import OptionError
     from cssite.kpi import KpiOptions
 
-    try:
-        options = KpiOptions(preset, parse_pairs(mapping, "--map", "FIELD=COLUMN"),
-                             parse_pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
-                             granularity, period, encoding, parse_date_formats(date_formats),
-                             parse_pairs(values, "--value", "FIELD:VALUE=MEANING", split_last=True),
-                             short_abandon_seconds, service_level_seconds)
-        run_kpi(list(exports), options, output, fmt, report)
-    except OptionError as exc:  # a bad option value is a usage error: exit 2, with the usage line
-        raise click.UsageError(exc.detail) from None
+    options = KpiOptions(preset, parse_pairs(mapping, "--map", "FIELD=COLUMN"),
+                         parse_pairs(team_map, "--team-map", "VALUE=TEAM", split_last=True),
+                         granularity, period, encoding, parse_date_formats(date_formats),
+                         parse_pairs(values, "--value", "FIELD:VALUE=MEANING", split_last=True),
+                         short_abandon_seconds, service_level_seconds)
+    run_kpi(list(exports), options, output, fmt, report)  # a bad option value (OptionError) exits 2: CssiteGroup
 
 
 @cli.command()
@@ -197,12 +241,8 @@ def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev
     period is compared with its previous review.
     """
     from cssite.commands.diff import run_diff
-    from cssite.errors import OptionError
 
-    try:
-        run_diff(project, team, from_, to, rev, fmt)
-    except OptionError as exc:  # a bad option value: a usage error, exit 2
-        raise click.UsageError(exc.detail) from None
+    run_diff(project, team, from_, to, rev, fmt)
 
 
 @cli.command("init")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from cssite.cache import ProjectCache
+
 import cssite.load.exports as exports
 from cssite.errors import Diagnostics
 from cssite.load.exports import kpis_from_exports
@@ -68,7 +70,7 @@ def test_rows_in_the_shared_kpi_table(project):
 
 def test_results_are_cached_by_content(project, monkeypatch):
     first, _ = compute(project)
-    cache = list((project / ".cssite-cache" / "kpi").iterdir())
+    cache = list((ProjectCache(project).base / "kpi").iterdir())
     assert len(cache) == 1
 
     def boom(*a, **k):
@@ -84,7 +86,7 @@ def test_results_are_cached_by_content(project, monkeypatch):
     export.write_text(export.read_text().replace("2026-04-02 21:00:00", "2026-04-02 23:00:00"))
     changed, _ = compute(project)
     assert not changed.equals(first)
-    assert len(list((project / ".cssite-cache" / "kpi").iterdir())) == 1  # the old entry is gone
+    assert len(list((ProjectCache(project).base / "kpi").iterdir())) == 1  # the old entry is gone
 
 
 def test_problems_become_diagnostics(project):

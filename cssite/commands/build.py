@@ -25,7 +25,8 @@ def default_jobs() -> int:
 
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
               today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None,
-              docs_out: Path | None = None, languages: tuple[str, ...] | None = None) -> Path:
+              docs_out: Path | None = None, languages: tuple[str, ...] | None = None,
+              allow_outside: tuple[Path, ...] = ()) -> Path:
     """Build the whole site and publish it atomically; return the site folder.
 
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
@@ -34,25 +35,40 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     only to them.
     A language whose pages, charts, theme and configuration are byte-identical to the
     published site's is not built again: its folder is carried into the new site.
+    The build holds the project cache's and the site folder's locks from start to end (publish/swap.py),
+    and first removes what dead builds left in the cache.
     """
+    from cssite.cache import ProjectCache
+    from cssite.publish.swap import build_lock, check_site_dir, remove_stale_staging
+
+    root = Path(root)
+    site_dir = Path(site_dir) if site_dir else root / "site"
+    check_site_dir(root, site_dir)  # before anything is made beside it (the lock file)
+    cache = ProjectCache(root)
+    with build_lock(root, site_dir, cache):
+        remove_stale_staging(cache, site_dir)
+        cache.prune_versions()
+        return _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache)
+
+
+def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt.date | None, progress,
+           commands: list[dict] | None, docs_out: Path | None, allow_outside: tuple[Path, ...], cache) -> Path:
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
-    from cssite.publish.swap import check_site_dir, staged_site, write_root_pages
+    from cssite.publish.swap import staged_site, work_dir, write_root_pages
     from cssite.publish.unchanged import carry_language, save_published, unchanged_languages
     from cssite.render.charts import dark_name, render_all
     from cssite.analyse.analysed import analyse
     from cssite.render.pages import LanguageRenderer, template_env
 
     started = time.perf_counter()
-    root = Path(root)
-    site_dir = Path(site_dir) if site_dir else root / "site"
     jobs = jobs or default_jobs()
     today = today or dt.date.today()
 
-    project, diags, index = load_checked(root, strict, today, outcome="nothing was built or changed.")
+    project, diags, index = load_checked(root, strict, today, outcome="nothing was built or changed.",
+                                         allow_outside=allow_outside)
     echo_diagnostics(diags)
-    check_site_dir(root, site_dir)
     if docs_out is not None:
         check_docs_out(root, site_dir, Path(docs_out))
     cfg = project.config
@@ -78,9 +94,9 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     rendered = [LanguageRenderer(analysed, lang, env, commands).render() for lang in langs]
     progress(f"rendered {sum(len(r.pages) for r in rendered)} pages")
 
-    cache = root / ".cssite-cache"
     specs = [spec for r in rendered for spec in r.charts.values()]
-    chart_files = render_all(specs, cache / "charts", jobs, progress, uses=sum(r.chart_uses for r in rendered))
+    chart_files = render_all(specs, cache.area("charts") or cache.scratch("charts"), jobs, progress,
+                             uses=sum(r.chart_uses for r in rendered))
     files_of = {}
     for r in rendered:
         files = {path: text.encode("utf-8") for path, text in r.pages.items()}
@@ -92,15 +108,16 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         write_docs_out(Path(docs_out), files_of)
         progress(f"wrote the generated pages and charts to {docs_out}")
 
-    work = cache / "build"
-    with staged_site(site_dir) as stage:
+    with staged_site(site_dir, cache) as stage:
+        work = work_dir(stage)  # this build's own MkDocs projects, never shared with another build
         jobs_list = []
         for r in rendered:
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
             jobs_list.append(write_language(work, root, r.lang, langs, site_name, r.nav, files_of[r.lang],
                                             stage, r.not_in_nav, r.theme_labels))
         fingerprints = {j.lang: j.fingerprint for j in jobs_list}
-        same = unchanged_languages(cache, site_dir, fingerprints)
+        record = cache.area("published")  # None when the cache can't be used: then every language is built
+        same = unchanged_languages(record, site_dir, fingerprints) if record else set()
         for lang in sorted(same):
             carry_language(site_dir, stage, lang)
         to_build = [j for j in jobs_list if j.lang not in same]
@@ -117,7 +134,11 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
         write_root_pages(stage, cfg.default_language if cfg.default_language in langs else langs[0],
                          [(r.lang, *r.not_found) for r in rendered],
                          has_site_url=base_site_url(root) is not None)
-    save_published(cache, site_dir, fingerprints)
+    if record:
+        try:
+            save_published(record, site_dir, fingerprints)
+        except OSError as exc:
+            cache.disable(exc)
     progress(f"published {site_dir} in {time.perf_counter() - started:.1f} s")
     return site_dir
 

@@ -15,9 +15,12 @@ from cssite.model import Project
 
 
 def load_checked(root: Path, strict: bool = False, today: dt.date | None = None,
-                 outcome: str = "") -> tuple[Project, Diagnostics, KpiIndex]:
-    """The project with its KPI index, or ValidationFailed listing every problem (`outcome`: what did not happen)."""
-    project, diags = load_project(root)
+                 outcome: str = "", allow_outside: tuple[Path, ...] = ()) -> tuple[Project, Diagnostics, KpiIndex]:
+    """The project with its KPI index, or ValidationFailed listing every problem (`outcome`: what did not happen).
+
+    `allow_outside`: folders outside the project that it may read from (--allow-outside).
+    """
+    project, diags = load_project(root, allow_outside)
     index = KpiIndex(project) if project is not None else None
     if project is not None:
         review_warnings(project, diags, index, today)

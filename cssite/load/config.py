@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from cssite.errors import Diagnostics
+from cssite.load.confine import Confinement, is_file
 from cssite.load.fields import Checker
 from cssite.model import AnalysisSettings, Config, KpiOptions, Metric, Team, TicketSource
 from cssite.schema import ANALYSIS, CONFIG, METRIC, METRIC_ID_RE
@@ -18,9 +19,11 @@ RESERVED_TEAM_IDS = {"all": "it means the whole company in KPI files", "index": 
 METRICS_FILE = Path("config") / "metrics.yml"
 
 
-def load_config(root: Path, diags: Diagnostics) -> Config | None:
+def load_config(root: Path, diags: Diagnostics, confinement: Confinement | None = None) -> Config | None:
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if (path.exists() or path.is_symlink()) and not (confinement or Confinement(root)).check(path, diags):
+        return None
+    if not is_file(path):
         where = root.resolve()
         problem = f"folder {where} does not exist" if not where.is_dir() else f"{where} has no config/cssite.yml"
         diags.error(path, 0, f"{problem}: is this a cssite project? (use --project DIR)")
@@ -91,11 +94,13 @@ def load_builtin_catalogue() -> dict[str, Metric]:
 
 
 def load_catalogue(root: Path, config: Config | None, diags: Diagnostics,
-                   builtin: dict[str, Metric] | None = None) -> dict[str, Metric]:
+                   builtin: dict[str, Metric] | None = None, confinement: Confinement | None = None) -> dict[str, Metric]:
     """The built-in catalogue with the project's additions and overrides applied."""
     metrics = builtin if builtin is not None else load_builtin_catalogue()
     path = root / METRICS_FILE
-    if path.is_file():
+    if (path.exists() or path.is_symlink()) and not (confinement or Confinement(root)).check(path, diags):
+        return metrics
+    if is_file(path):
         data = load_yaml(path, diags)
         if data is not None:
             default = config.default_language if config else "en"

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from cssite.errors import Diagnostics
+from cssite.load.confine import Confinement, project_files
 from cssite.model import Config
 from cssite.yamlio import read_text
 
@@ -28,11 +29,13 @@ def builtin_guidance_dir():
 
 
 def load_guidance(root: Path, config: Config, diags: Diagnostics,
-                  sources: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+                  sources: dict[str, dict[str, str]] | None = None,
+                  confinement: Confinement | None = None) -> dict[str, dict[str, str]]:
     """{lang: {relative file name: markdown}} for each enabled language.
 
     `sources`, when given, is filled with {lang: {file name: where it was read from}}: a
     project-relative path for the project's own pages, `cssite:guidance/<lang>/<name>` for shipped ones.
+    Only the project's pages that resolve inside it are read (load/confine.py).
     """
     out: dict[str, dict[str, str]] = {}
     if config.guidance == "none":
@@ -49,7 +52,7 @@ def load_guidance(root: Path, config: Config, diags: Diagnostics,
                     pages[entry.name] = entry.read_text(encoding="utf-8")
                     where[entry.name] = f"cssite:guidance/{source}/{entry.name}"
         folder = root / GUIDANCE_DIR / lang
-        for path in sorted(folder.rglob("*.md")):
+        for path in project_files(folder, ("*.md",), confinement or Confinement(root), diags):
             text = read_text(path, diags)
             if text is not None:
                 name = path.relative_to(folder).as_posix()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from cssite.errors import Diagnostics
+from cssite.load.confine import Confinement, project_files
 from cssite.load.fields import did_you_mean
 from cssite.model import KPI_COLUMNS, Config, Metric, Period
 from cssite.schema import KPI_CSV
@@ -20,9 +21,10 @@ REQUIRED = [f.name for f in KPI_CSV.fields if f.required]
 KNOWN = [f.name for f in KPI_CSV.fields]
 
 
-def load_kpi_csvs(root: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics) -> pd.DataFrame:
+def load_kpi_csvs(root: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics,
+                  confinement: Confinement | None = None) -> pd.DataFrame:
     rows: list[dict] = []
-    for path in sorted((root / METRICS_DIR).rglob("*.csv")):
+    for path in project_files(root / METRICS_DIR, ("*.csv",), confinement or Confinement(root), diags):
         rows.extend(read_kpi_csv(path, config, metrics, diags))
     return kpi_frame(rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cssite.errors import Diagnostics
+from cssite.load.confine import Confinement, project_files
 from cssite.load.fields import Checker, did_you_mean
 from cssite.model import Config, Item, Metric, Objective, Review
 from cssite.schema import OBJECTIVE, QUADRANTS, REVIEW
@@ -12,11 +13,12 @@ from cssite.schema import OBJECTIVE, QUADRANTS, REVIEW
 REVIEWS_DIR = Path("content") / "reviews"
 
 
-def load_reviews(root: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics) -> list[Review]:
+def load_reviews(root: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics,
+                 confinement: Confinement | None = None) -> list[Review]:
     folder = root / REVIEWS_DIR
     reviews: list[Review] = []
     first_seen: dict[tuple, str] = {}
-    for path in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")):
+    for path in project_files(folder, ("*.yml", "*.yaml"), confinement or Confinement(root), diags):
         review = load_review(path, config, metrics, diags)
         if review is None:
             continue
