@@ -39,12 +39,18 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     and first removes what dead builds left in the cache.
     """
     from cssite.cache import ProjectCache
+    from cssite.errors import OptionError
     from cssite.publish.swap import build_lock, check_site_dir, remove_stale_staging
 
     root = Path(root)
     site_dir = Path(site_dir) if site_dir else root / "site"
-    check_site_dir(root, site_dir)  # before anything is made beside it (the lock file)
     cache = ProjectCache(root)
+    try:
+        check_site_dir(root, site_dir)  # before anything is made beside it (its lock file)
+    except OptionError as exc:  # reported after the project's own problems, like before
+        with build_lock(root, None, cache):
+            _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache, exc)
+        raise
     with build_lock(root, site_dir, cache):
         remove_stale_staging(cache, site_dir)
         cache.prune_versions()
@@ -52,7 +58,8 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
 
 
 def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt.date | None, progress,
-           commands: list[dict] | None, docs_out: Path | None, allow_outside: tuple[Path, ...], cache) -> Path:
+           commands: list[dict] | None, docs_out: Path | None, allow_outside: tuple[Path, ...], cache,
+           site_problem: Exception | None = None) -> Path:
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
@@ -69,6 +76,8 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
     project, diags, index = load_checked(root, strict, today, outcome="nothing was built or changed.",
                                          allow_outside=allow_outside)
     echo_diagnostics(diags)
+    if site_problem is not None:
+        raise site_problem
     if docs_out is not None:
         check_docs_out(root, site_dir, Path(docs_out))
     cfg = project.config

@@ -84,18 +84,19 @@ def _holder(lock_file: Path) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(root: Path, site_dir: Path, cache: ProjectCache | None = None):
-    """Hold the cache's lock and the site folder's lock for the whole build, or raise BuildBusy."""
+def build_lock(root: Path, site_dir: Path | None, cache: ProjectCache | None = None):
+    """Hold the cache's lock and the site folder's lock (if `site_dir`) for the whole build, or raise BuildBusy."""
     from filelock import FileLock, Timeout
 
     cache = cache or ProjectCache(root)
     files = []
     if cache.ensure():
         files.append(cache.root / "lock")
-    site_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
-    site_lock = site_lock_path(site_dir, cache)
-    if site_lock.parent != cache.root or cache.usable:
-        files.append(site_lock)
+    if site_dir is not None:
+        site_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
+        site_lock = site_lock_path(site_dir, cache)
+        if site_lock.parent != cache.root or cache.usable:
+            files.append(site_lock)
     held: list[tuple[FileLock, Path]] = []
     try:
         for path in files:
