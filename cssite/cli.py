@@ -271,12 +271,8 @@ def init(folder: Path, languages: str | None, teams: tuple[str, ...], example: b
       cssite init --example example-handbook
     """
     from cssite.commands.init import run_init
-    from cssite.errors import OptionError
 
-    try:
-        run_init(folder, languages, teams, example)
-    except OptionError as exc:
-        raise click.UsageError(exc.detail) from None
+    run_init(folder, languages, teams, example)  # a bad option value (OptionError) exits 2, see CssiteGroup
 
 
 @cli.command()

@@ -34,12 +34,28 @@ GUIDANCE_ORDER = ("index.md", "swot.md", "indicators.md", "service-excellence.md
                   "management-analysis.md")
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """The project's own templates: a template (or one it includes) that resolves outside the project is refused."""
+
+    def __init__(self, folder: str, root: Path) -> None:
+        super().__init__(folder)
+        from cssite.load.confine import Confinement
+
+        self.confinement = Confinement(root)
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not self.confinement.inside(Path(filename)):
+            raise jinja2.TemplateNotFound(f"{template} (it resolves outside the project folder)")
+        return source, filename, uptodate
+
+
 def template_env(project_root: Path) -> jinja2.Environment:
     """Project templates/ first, then the defaults shipped in the package: a project overrides by file name."""
     loaders = []
     own = Path(project_root) / "templates"
     if own.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(own)))
+        loaders.append(_ConfinedLoader(str(own), Path(project_root)))
     loaders.append(jinja2.FileSystemLoader(str(resources.files("cssite.templates"))))
     # `{#id}` is Markdown's heading-id syntax here, so Jinja comments use `{## … ##}` instead.
     # Jinja's own autoescape knows HTML only; pages are Markdown, so `finalize` sends every printed value that
