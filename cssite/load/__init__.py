@@ -44,7 +44,7 @@ def load_project(root: Path, allow_outside: tuple[Path, ...] = ()) -> tuple[Proj
     sources: dict[str, dict[str, str]] = {}
     guidance = load_guidance(root, config, diags, sources, confinement) if config else {}
     messages = load_project_messages(root, config, diags) if config else {}
-    for own in (root / "mkdocs.yml", *sorted((root / "templates").glob("*.j2"))):  # read later, by render and MkDocs
+    for own in (root / "mkdocs.yml", *sorted((root / "templates").glob("*.j2")), *sorted((root / "messages").glob("*.yml"))):  # read later, by render and MkDocs
         if own.exists() or own.is_symlink():
             confinement.check(own, diags)
     if config is None or diags.errors:
