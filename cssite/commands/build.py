@@ -142,9 +142,10 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
         if failed:
             detail = "\n".join(f"  [{lang}] {m}" for lang, msgs in failed for m in msgs[:20])
             raise BuildError(f"MkDocs build failed; the previous site is unchanged.\n{detail}")
-        write_root_pages(stage, cfg.default_language if cfg.default_language in langs else langs[0],
-                         [(r.lang, *r.not_found) for r in rendered],
-                         has_site_url=base_site_url(root) is not None)
+        first = cfg.default_language if cfg.default_language in langs else langs[0]
+        opening = next(r for r in rendered if r.lang == first)
+        write_root_pages(stage, first, [(r.lang, *r.not_found) for r in rendered],
+                         has_site_url=base_site_url(root) is not None, redirect=opening.redirect)
     if record:
         try:
             save_published(record, site_dir, fingerprints)

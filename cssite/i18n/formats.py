@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
@@ -97,6 +98,12 @@ def kpi_change(delta: float, unit: str, lang: str) -> str:
 def date(value: dt.date, lang: str) -> str:
     """A long date: `30 septembre 2026`, `2026年9月30日`."""
     return format_date(value, "long", locale=_locale(lang))
+
+
+def join(items, lang: str) -> str:
+    """A list the way the language writes one: `A, B and C`, `A, B et C`, `A、B和C`."""
+    items = [str(i) for i in items]
+    return format_list(items, style="standard", locale=_locale(lang)) if items else ""
 
 
 @_cached

@@ -231,9 +231,13 @@ def swap_in(stage: Path, site_dir: Path) -> None:
     os.replace(old, stage)
 
 
-def write_root_pages(stage: Path, default_lang: str, not_found: list[tuple[str, str, str]], has_site_url: bool) -> None:
-    """site/index.html, and without a site_url a site/404.html in place of the languages' own."""
-    (stage / "index.html").write_text(redirect_page(default_lang), encoding="utf-8")
+def write_root_pages(stage: Path, default_lang: str, not_found: list[tuple[str, str, str]], has_site_url: bool,
+                     redirect: tuple[str, str]) -> None:
+    """site/index.html, and without a site_url a site/404.html in place of the languages' own.
+
+    `redirect` is the root page's title and link text in the default language (from its catalogue).
+    """
+    (stage / "index.html").write_text(redirect_page(default_lang, *redirect), encoding="utf-8")
     if not has_site_url:  # Material's per-language 404 pages need a site_url to find their styles
         for lang, _, _ in not_found:
             (stage / lang / "404.html").unlink(missing_ok=True)
@@ -259,12 +263,14 @@ def not_found_page(texts: list[tuple[str, str, str]]) -> str:
 """
 
 
-def redirect_page(default_lang: str) -> str:
-    """site/index.html: send the reader to the default language."""
+def redirect_page(default_lang: str, title: str, link: str) -> str:
+    """site/index.html: send the reader to the default language, in that language's words."""
+    import html
+
     return f"""<!doctype html>
 <html lang="{default_lang}"><head><meta charset="utf-8">
-<title>Redirecting…</title>
+<title>{html.escape(title)}</title>
 <meta http-equiv="refresh" content="0; url={default_lang}/">
 <link rel="canonical" href="{default_lang}/">
-</head><body><p><a href="{default_lang}/">{default_lang}/</a></p></body></html>
+</head><body><p><a href="{default_lang}/">{html.escape(link)}</a></p></body></html>
 """

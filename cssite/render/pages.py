@@ -78,6 +78,7 @@ class RenderedLanguage:
     theme_labels: dict[str, str] = field(default_factory=dict)  # words the theme config carries (publish puts them in)
     not_found: tuple[str, str] = ("", "")  # title and text of the site's 404 page in this language
     quality_pages: list[tuple[str, str]] = field(default_factory=list)  # (export name, page) of computed exports
+    redirect: tuple[str, str] = ("", "")  # title and link text of the root page that opens this language
 
 
 class Page:
@@ -148,8 +149,9 @@ class Page:
         if "rerated" in kinds:
             out += f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or "—")}</small>'
         if "relinked" in kinds:
-            names = ", ".join(self.metric_name(m) for m in item.metrics)
-            out += f" ({self.t('metric.cited', metrics=Markup(names)) if names else self.t('metric.none_cited')})"
+            names = self.join(self.metric_name(m) for m in item.metrics)
+            cited = self.t("metric.cited", metrics=names) if names else self.t("metric.none_cited")
+            out += str(self.parens(cited))  # str: adding Markup to a str would escape what came before
         return Markup(out)
 
     def title(self, *parts: str) -> Markup:
@@ -157,7 +159,22 @@ class Page:
 
         The theme writes it into the HTML as it is, so plain parts are escaped for HTML here.
         """
-        return Markup(json.dumps(" · ".join(esc.html_text(p) for p in parts), ensure_ascii=False))
+        sep = str(self.t("punct.separator"))
+        return Markup(json.dumps(sep.join(esc.html_text(p) for p in parts), ensure_ascii=False))
+
+    # --- punctuation: every mark comes from the language's catalogue or from Babel -----------
+    def join(self, items) -> Markup:
+        """`A, B and C` in en, `A、B和C` in zh (Babel's list patterns); plain items are escaped first."""
+        return Markup(formats.join([str(esc.text(i)) for i in items], self.lang))
+
+    def join_messages(self, prefix: str, keys) -> Markup:
+        """The messages `prefix + key` for each key, as one list: `join_messages("quadrant.", ["strengths"])`."""
+        return self.join(self.t(prefix + k) for k in keys)
+
+    def parens(self, text) -> Markup:
+        """An aside after a word, with the language's own brackets and spacing: ` (x)`, `（x）`."""
+        return self.t("punct.parens", text=text)
+
 
     def team_plain(self, team_id: str) -> str:
         team = self.r.project.config.team(team_id)
@@ -191,11 +208,15 @@ class Page:
     def period(self, p: Period) -> Markup:
         return esc.text(formats.period(p, self.lang))
 
+    # A date is one unit: it never breaks over two lines (zh has no spaces to keep it whole, so CSS does it).
     def long_date(self, d: dt.date) -> Markup:
-        return esc.text(formats.date(d, self.lang))
+        return Markup(f'<span class="cs-date">{esc.text(formats.date(d, self.lang))}</span>')
 
     def date(self, d: dt.date | None) -> Markup:
-        return esc.text("—" if d is None else formats.short_date(d, self.lang))
+        if d is None:
+            return Markup("—")
+        return Markup(f'<span class="cs-date">{esc.text(formats.short_date(d, self.lang))}</span>')
+
 
     def change(self, c: Change | None, metric: Metric) -> Markup:
         """`▲ +2,5 pp` for a significant change; the delta and 'not significant' otherwise."""
@@ -205,8 +226,8 @@ class Page:
         if metric.unit == "percent":
             delta = self.t("unit.pp", value=delta)
         if not c.significant:
-            return Markup(f'<span class="cs-change cs-change--ns">{delta} <small>({self.t("change.not_significant")})'
-                          '</small></span>')
+            return Markup(f'<span class="cs-change cs-change--ns">{delta}'
+                          f'<small>{self.parens(self.t("change.not_significant"))}</small></span>')
         word = self.t(f"change.{c.direction}")
         return Markup(f'<span class="cs-change cs-change--{c.direction}" title="{attr(word)}">'
                       f'{DIRECTION_ICONS[c.direction]} {delta}</span>')
@@ -228,9 +249,11 @@ class Page:
         """Compact inline evidence: value, status, trend."""
         if s is None:
             return self.t("no_data")
-        target = f' · {self.t("target")} {self.value(s.target, s.metric)}' if s.target is not None else ""
-        return Markup(f"{self.value(s.latest.value, s.metric)}{target} · {self.status(s.status)} · "
-                      f"{self.change(s.previous, s.metric)}")
+        parts = [self.value(s.latest.value, s.metric)]
+        if s.target is not None:
+            parts.append(self.t("evidence.target", value=self.value(s.target, s.metric)))
+        parts += [self.status(s.status), self.change(s.previous, s.metric)]
+        return self.t("punct.separator").join(parts)
 
 
 def quality_slug(source: str) -> str:
@@ -329,6 +352,7 @@ class LanguageRenderer:
         self.out.theme_labels = {"to_dark": t("theme.to_dark"), "to_light": t("theme.to_light"),
                                  "permalink": t("theme.permalink")}
         self.out.not_found = (t("notfound.title"), t("notfound.text"))
+        self.out.redirect = (t("redirect.title"), t("redirect.link"))
         return self.out
 
     # --- pages ---------------------------------------------------------------

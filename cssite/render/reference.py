@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from cssite.i18n import formats
 from cssite.model import Project
 from cssite.schema import (
     ANALYSIS,
@@ -24,16 +25,20 @@ def field_rows(schema: Schema, t) -> list[dict]:
     rows = []
     for f in schema.fields:
         if f.kind == "enum":
-            kind = t("kind.enum", choices=Markup(", ".join(f"`{c}`" for c in f.choices)))
+            kind = t("kind.enum", choices=Markup(formats.join([f"`{c}`" for c in f.choices], t.lang)))
         elif f.kind == "language_list":
-            kind = t("kind.language_list", choices=Markup(", ".join(f"`{c}`" for c in f.choices)))
+            kind = t("kind.language_list", choices=Markup(formats.join([f"`{c}`" for c in f.choices], t.lang)))
         else:
             kind = t(f"kind.{f.kind}")
         if f.low is not None and f.high is not None:
-            kind += f" ({f.low:g}–{f.high:g})"
+            kind += t("punct.parens", text=t("range", low=_bound(f.low, t.lang), high=_bound(f.high, t.lang)))
         rows.append(dict(name=f.name, kind=kind, required=f.required, example=f.example,
                          default=f.default_yaml(), doc=t(f"ref.{schema.name}.{f.name}")))
     return rows
+
+
+def _bound(v: float, lang: str) -> str:
+    return formats.number(v, lang, 0 if float(v).is_integer() else 1)
 
 
 def example_yaml(schema: Schema, indent: int = 0, list_item: bool = False) -> Markup:
