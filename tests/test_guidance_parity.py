@@ -22,8 +22,8 @@ from cssite.i18n.parity import INTRO, compare, numbers, outline
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Languages whose guidance has been rewritten from the English outline. All five by the end.
-CHECKED = ["en", "fr", "ru", "et"]
+# Languages whose guidance has been rewritten from the English outline: all five.
+CHECKED = ["en", "fr", "ru", "et", "zh"]
 
 
 def _guidance_root() -> Path:
