@@ -286,7 +286,7 @@ def quality_rows(report: dict) -> dict:
         formats=[(f, columns.get(f, ""), fmt) for f, fmt in sorted(formats.items())],
         event_log=None if not event_log else dict(merged=event_log["rows_merged"],
                                                   order="quality.order." + event_log["order"].split(" ")[0]),
-        problems=[(p["column"], p["field"], "quality.problem." + p["code"], p["count"], ", ".join(map(str, p["lines"])))
+        problems=[(p["column"], p["field"], "quality.problem." + p["code"], p["count"], [str(n) for n in p["lines"]])
                   for p in report.get("problems", [])],
     )
 
