@@ -110,9 +110,11 @@ def validate(project: Path, strict: bool, allow_outside: tuple[Path, ...]) -> No
 @click.option("--docs-out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Also write each language's generated Markdown pages and charts to DIR/<lang>/ (for "
                    "inspection). DIR must be new, empty or one cssite wrote before.")
+@click.option("--pdf", is_flag=True, help="Also make each review a PDF in every language (the quarterly review pack), "
+                                         "as `pdf: true` in config/cssite.yml does. Needs pip install 'cssite[pdf]'.")
 @allow_outside_option
 def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, docs_out: Path | None,
-          allow_outside: tuple[Path, ...]) -> None:
+          pdf: bool, allow_outside: tuple[Path, ...]) -> None:
     """Validate, then build the handbook site for every language.
 
     The new site replaces the old one only when the whole build succeeded; a
@@ -123,7 +125,7 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
     from cssite.commands.build import run_build
 
     run_build(project, site_dir, strict, jobs, commands=command_table(), docs_out=docs_out,
-              allow_outside=allow_outside)
+              allow_outside=allow_outside, pdf=pdf)
 
 
 def _fields_help() -> str:

@@ -190,6 +190,9 @@ class Config:
     guidance: str = CONFIG.default("guidance")
     reference: bool = CONFIG.default("reference")
     complete: bool = True  # False when the config file had errors: other files aren't checked against its teams
+    home_kpis: tuple[str, ...] = CONFIG.default("home_kpis")  # the headline KPIs of each team's home-page card
+    home_kpis_line: int = 0
+    pdf: bool = CONFIG.default("pdf")  # also print each review as a PDF (the quarterly review pack)
 
     def knows_team(self, team_id: str) -> bool:
         """True for a configured team, and for anything while the config itself is broken (no cascades)."""

@@ -140,6 +140,11 @@ CONFIG = Schema("config", (
           description="builtin: the shipped guidance pages plus yours; own: only yours; none: no Guidance section"),
     Field("reference", "bool", example="true", default=True,
           description="Whether the site has the Reference section"),
+    Field("home_kpis", "metric_list", min_items=1, example="[csat, nps, first_response_time, fcr]",
+          default=("csat", "nps", "first_response_time", "fcr"),
+          description="The headline KPIs on each team's card on the home page, in this order"),
+    Field("pdf", "bool", example="true", default=False,
+          description="Also print each review as a PDF in every language (needs pip install 'cssite[pdf]')"),
 ))
 
 ITEM = Schema("item", (

@@ -93,6 +93,15 @@ def example_site(tmp_path_factory) -> Path:
             shutil.copytree(src, root / name)
         elif src.exists():
             shutil.copy(src, root / name)
-    result = run("build", "--project", root)
+    # The review packs (PDF) are built too when WeasyPrint is installed (the test extra has it).
+    result = run("build", "--project", root, *(["--pdf"] if has_weasyprint() else []))
     assert result.exit_code == 0, result.output
     return root / "site"
+
+
+def has_weasyprint() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # OSError: Pango is missing from the system
+        return False
+    return True

@@ -127,3 +127,59 @@ def test_tables_fit_a_laptop_screen(page, base_url):
             if n:
                 overflowing.append(f"{lang}/{path}")
     assert overflowing == []
+
+
+# --- pages a manager reads at a glance (issue 12): accessibility in both colour schemes, Reference layout ---
+
+A11Y_PAGES = ("", "reviews/2026-Q3/support-emea/", "teams/support-emea/", "metrics/csat/")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_in_cssite_content(page, base_url, scheme):
+    """axe-core on the home, a review, an action plan and a metric page, in Material's light and dark schemes.
+
+    Only what cssite writes is checked (the article, without Material's heading permalinks); the theme's own
+    chrome is Material's business.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    # A fresh context per scheme: Material remembers the last palette in localStorage.
+    context = page.context.browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    found = []
+    try:
+        for lang in ("en", "zh"):
+            for path in A11Y_PAGES:
+                tab.goto(f"{base_url}{lang}/{path}")
+                tab.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+                expected = "slate" if scheme == "dark" else "default"
+                assert tab.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == expected
+                result = axe.run(tab, context={"include": [[".md-content"]], "exclude": [[".headerlink"]]})
+                for v in result.response["violations"]:
+                    if v["impact"] in ("serious", "critical"):
+                        found.append((lang, path, v["id"], [n["target"] for n in v["nodes"]][:3]))
+    finally:
+        context.close()
+    assert found == []
+
+
+def test_reference_keys_never_break_and_examples_scroll(page, base_url):
+    """A key name stays on one line at any width; a long YAML example scrolls inside its box."""
+    page.set_viewport_size({"width": 420, "height": 900})
+    broken, overflowing = [], []
+    try:
+        for lang in ("en", "fr", "ru", "et", "zh"):
+            for ref in ("config", "reviews", "kpi-csv", "metrics"):
+                page.goto(f"{base_url}{lang}/reference/{ref}/")
+                broken += [f"{lang}/{ref}: {k}" for k in page.evaluate(
+                    "() => [...document.querySelectorAll('.md-typeset td code')]"
+                    ".filter(c => c.getClientRects().length > 1).map(c => c.textContent)")]
+                overflowing += [f"{lang}/{ref}" for _ in range(page.evaluate(
+                    "() => { const a = document.querySelector('.md-content').getBoundingClientRect();"
+                    " return [...document.querySelectorAll('.md-typeset pre')].filter(p => {"
+                    "  const r = p.getBoundingClientRect(); return r.right > a.right + 1 ||"
+                    "  getComputedStyle(p.querySelector('code')).overflowX === 'visible'; }).length; }"))]
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert broken == [] and overflowing == []

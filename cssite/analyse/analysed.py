@@ -32,6 +32,10 @@ class ReviewFacts:
     prev_scores: dict[str, insight.WeightedScore]
     diff: ReviewDiff
     git: object | None = None  # gitinfo.LastChange of the review's file, when git knows it
+    # For the review pack (PDF): each metric the review cites, with its state at the review's period
+    # (catalogue order), and the action plan as this review set it, with progress since.
+    cited: list[tuple[str, KpiState | None]] = field(default_factory=list)
+    plan: list[insight.PlanEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,20 +69,23 @@ class AnalysedProject:
     series: dict[str, list[TeamSeries]]  # metric id → one series per team with data
     nav_metrics: list[Metric] = field(default_factory=list)  # metrics in use (data, cited, the project's own)
     hidden_metrics: list[Metric] = field(default_factory=list)  # the rest of the catalogue
+    cards: list[insight.TeamCard] = field(default_factory=list)  # the home page's team cards, in config order
 
 
 def analyse(project: Project, index: KpiIndex, today: dt.date, git: dict | None = None) -> AnalysedProject:
     """Everything the site shows, for every language at once."""
     git = git or {}
     previous = previous_reviews(project.reviews)
-    reviews = [_review_facts(project, index, r, previous[id(r)], git.get(r.path)) for r in project.reviews]
+    reviews = [_review_facts(project, index, r, previous[id(r)], git.get(r.path), today) for r in project.reviews]
 
     by_team: dict[str, Review] = {}
     for r in project.reviews:
         by_team[r.team] = r  # reviews are sorted by period
     latest = [by_team[t.id] for t in project.config.teams if t.id in by_team]
+    # Newest period first, teams in the config's order: one order for the home page, the menu and the index.
+    order = {t.id: i for i, t in enumerate(project.config.teams)}
     groups: dict[Period, list[Review]] = {}
-    for r in project.reviews:
+    for r in sorted(project.reviews, key=lambda r: order.get(r.team, len(order))):
         groups.setdefault(r.period, []).append(r)
 
     current = insight.current_objectives(project.reviews)
@@ -111,12 +118,16 @@ def analyse(project: Project, index: KpiIndex, today: dt.date, git: dict | None 
     own = {mid for mid, m in project.metrics.items() if project.builtin_metrics.get(mid) != m}
     shown = [m for m in project.metrics.values() if m.id in used or m.id in own or series[m.id]]
     hidden = [m for m in project.metrics.values() if m not in shown]
-    return AnalysedProject(project, today, latest, sorted(groups.items(), reverse=True), reviews, teams, series,
-                           shown, hidden)
+    cards = insight.team_cards(index, project.reviews, [t.id for t in project.config.teams],
+                               project.config.home_kpis)
+    return AnalysedProject(project, today, latest, sorted(groups.items(), key=lambda g: g[0], reverse=True),
+                           reviews, teams, series, shown, hidden, cards)
 
 
-def _review_facts(project: Project, index: KpiIndex, r: Review, prev: Review | None, git) -> ReviewFacts:
+def _review_facts(project: Project, index: KpiIndex, r: Review, prev: Review | None, git,
+                  today: dt.date) -> ReviewFacts:
     evidence = {(item.id, mid): index.state(r.team, mid, at=r.period) for item in r.items for mid in item.metrics}
+    cited = {m for item in r.items for m in item.metrics} | {o.metric for o in r.objectives if o.metric}
     objectives = [(o, insight.tows_class(r, o),
                    index.state(r.team, o.metric, at=r.period) if o.metric else None,
                    project.metrics.get(o.metric) if o.metric else None) for o in r.objectives]
@@ -125,4 +136,6 @@ def _review_facts(project: Project, index: KpiIndex, r: Review, prev: Review | N
         matrix=insight.tows_matrix(r), objectives=objectives, scores=insight.weighted_scores(r),
         prev_scores={s.kind: s for s in insight.weighted_scores(prev)} if prev else {},
         diff=diff_reviews(prev, r, project.config.default_language), git=git,
+        cited=[(m, index.state(r.team, m, at=r.period)) for m in project.metrics if m in cited],
+        plan=insight.action_plan(index, [x for x in project.reviews if x.period <= r.period], r.team, today),
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cssite.analyse.targets import MET, MISSED, progress, status_reached
-from cssite.analyse.trends import KpiIndex, KpiState
+from cssite.analyse.trends import KpiIndex, KpiState, Point
 from cssite.model import Objective, Review
 
 INTERNAL = ("strengths", "weaknesses")
@@ -95,6 +95,7 @@ class PlanEntry:
     start: float | None  # the metric's value at the review's period
     current: KpiState | None
     progress: float | None  # 0–1 towards the target
+    newer: bool = False  # the metric has a value from after the review's period
 
 
 def current_objectives(reviews: list[Review], team: str | None = None) -> list[tuple[Review, Objective]]:
@@ -117,6 +118,7 @@ def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.dat
         if o.status not in OPEN_STATUSES:
             continue
         current = start = prog = None
+        newer = False
         if o.metric:
             current = index.state(team, o.metric)
             at_review = index.state(team, o.metric, at=r.period)
@@ -127,7 +129,46 @@ def action_plan(index: KpiIndex, reviews: list[Review], team: str, today: dt.dat
                 # No value since the review: progress is unknown, not zero (a reached target is still 100 %).
                 prog = progress(current.metric, start, current.latest.value, o.target)
         overdue = o.due is not None and o.due < today
-        entries.append(PlanEntry(r, o, tows_class(r, o), overdue, start, current, prog))
+        entries.append(PlanEntry(r, o, tows_class(r, o), overdue, start, current, prog, bool(o.metric and newer)))
     far = dt.date.max
     return sorted(entries, key=lambda e: (not e.overdue, e.objective.due or far, str(e.review.period), e.objective.id))
 
+
+
+SPARK_POINTS = 6  # how many of the latest values a home-page sparkline draws
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline KPI of a team's home-page card."""
+
+    metric: str
+    state: KpiState | None  # None: the team reports no value for it
+    recent: tuple[Point, ...]  # the last values, oldest first, for the sparkline
+
+
+@dataclass(frozen=True)
+class TeamCard:
+    team: str
+    review: Review | None  # the team's latest review
+    headlines: tuple[Headline, ...]
+    tally: dict[str, int]  # met / near / missed over every KPI of the team that has a target
+
+
+def team_cards(index: KpiIndex, reviews: list[Review], teams: list[str], headline_ids: tuple[str, ...]) -> list[TeamCard]:
+    """The home page's answer to "how are we doing?": per team, its headline KPIs and a status tally."""
+    latest: dict[str, Review] = {}
+    for r in reviews:
+        if r.team not in latest or latest[r.team].period < r.period:
+            latest[r.team] = r
+    cards = []
+    for team in teams:
+        tally = {"met": 0, "near": 0, "missed": 0}
+        for mid in index.metrics_of(team):
+            s = index.state(team, mid)
+            if s is not None and s.status in tally:
+                tally[s.status] += 1
+        heads = tuple(Headline(mid, index.state(team, mid), tuple(index.points(team, mid)[-SPARK_POINTS:]))
+                      for mid in headline_ids)
+        cards.append(TeamCard(team, latest.get(team), heads, tally))
+    return cards

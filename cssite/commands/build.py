@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -26,8 +27,10 @@ def default_jobs() -> int:
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
               today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None,
               docs_out: Path | None = None, languages: tuple[str, ...] | None = None,
-              allow_outside: tuple[Path, ...] = ()) -> Path:
+              allow_outside: tuple[Path, ...] = (), pdf: bool = False) -> Path:
     """Build the whole site and publish it atomically; return the site folder.
+
+    `pdf` (or `pdf: true` in the config) also prints each review as a PDF pack in every language.
 
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
     `docs_out`: also write each language's generated pages and charts to `docs_out/<lang>/`.
@@ -82,6 +85,8 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
         raise site_problem
     if docs_out is not None:
         check_docs_out(root, site_dir, Path(docs_out))
+    if pdf and not project.config.pdf:
+        project.config = dataclasses.replace(project.config, pdf=True)
     cfg = project.config
     langs = cfg.languages
     if languages is not None:
@@ -92,6 +97,10 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
             raise OptionError(f"--lang {unknown[0]}: the project builds {', '.join(cfg.languages)} "
                               "(config/cssite.yml, languages)")
         langs = tuple(lang for lang in cfg.languages if lang in languages)
+    if cfg.pdf:
+        from cssite.publish.pdf import require_weasyprint
+
+        require_weasyprint()  # say so now, before minutes of rendering, if the optional extra is missing
     for source, r in project.export_reports.items():
         dropped = ", ".join(f"{n} {why}" for why, n in r.get("dropped", {}).items())
         progress(f"KPIs from {source}: {r.get('rows_read', 0):,} rows, {r.get('tickets', 0):,} {r.get('unit', 'tickets')}, "
@@ -108,12 +117,19 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
     specs = [spec for r in rendered for spec in r.charts.values()]
     chart_files = render_all(specs, cache.area("charts") or cache.scratch("charts"), jobs, progress,
                              uses=sum(r.chart_uses for r in rendered))
+    packs = {}
+    if cfg.pdf:
+        from cssite.publish.pdf import print_packs
+
+        packs = print_packs(rendered, chart_files, jobs)
+        progress(f"printed {plural(sum(len(p) for p in packs.values()), 'review pack')} (PDF)")
     files_of = {}
     for r in rendered:
         files = {path: text.encode("utf-8") for path, text in r.pages.items()}
         for path, spec in r.charts.items():
             files[path] = chart_files[spec.key].read_bytes()
             files[dark_name(path)] = Path(dark_name(chart_files[spec.key])).read_bytes()  # the slate scheme's
+        files.update(packs.get(r.lang, {}))
         files_of[r.lang] = files
     if docs_out is not None:
         write_docs_out(Path(docs_out), files_of)

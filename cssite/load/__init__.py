@@ -8,7 +8,7 @@ import pandas as pd
 
 from cssite.errors import Diagnostics
 from cssite.load.confine import Confinement
-from cssite.load.config import load_builtin_catalogue, load_catalogue, load_config
+from cssite.load.config import check_home_kpis, load_builtin_catalogue, load_catalogue, load_config
 from cssite.load.guidance import load_guidance
 from cssite.load.messages import load_project_messages
 from cssite.load.kpis import check_duplicates, check_granularity, load_kpi_csvs
@@ -28,6 +28,8 @@ def load_project(root: Path, allow_outside: tuple[Path, ...] = ()) -> tuple[Proj
     config = load_config(root, diags, confinement)
     builtin = load_builtin_catalogue()
     metrics = load_catalogue(root, config, diags, builtin, confinement)
+    if config is not None:
+        check_home_kpis(config, metrics, diags, root)
     reviews = load_reviews(root, config, metrics, diags, confinement)
     kpis = load_kpi_csvs(root, config, metrics, diags, confinement)
     reports: dict[str, dict] = {}

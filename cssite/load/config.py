@@ -61,7 +61,18 @@ def load_config(root: Path, diags: Diagnostics, confinement: Confinement | None 
     return Config(v["site_name"], languages, tuple(teams), tickets, analysis,
                   guidance=v.get("guidance", CONFIG.default("guidance")),
                   reference=v.get("reference", CONFIG.default("reference")),
-                  complete=len(diags.errors) == errors_before)
+                  complete=len(diags.errors) == errors_before,
+                  home_kpis=tuple(dict.fromkeys(v.get("home_kpis", CONFIG.default("home_kpis")))),
+                  home_kpis_line=data.line_of("home_kpis") if "home_kpis" in v else 0,
+                  pdf=v.get("pdf", CONFIG.default("pdf")))
+
+
+def check_home_kpis(config: Config, metrics: dict[str, Metric], diags: Diagnostics, root: Path) -> None:
+    """`home_kpis` names metrics of the catalogue (built in or config/metrics.yml)."""
+    for mid in config.home_kpis:
+        if mid not in metrics:
+            diags.error(root / CONFIG_FILE, config.home_kpis_line,
+                        f"home_kpis: unknown metric '{mid}' (see the Reference's metric catalogue)")
 
 
 def _kpi_options(s: dict) -> KpiOptions:

@@ -159,19 +159,26 @@ def _number_hint(raw: str) -> str:
 
 
 def check_granularity(df: pd.DataFrame, diags: Diagnostics, root: Path) -> None:
-    """One team's metric is reported by quarter or by month, not both: a trend can't mix them."""
+    """One team's metric is reported by quarter or by month, not both: a trend can't mix them.
+
+    Months after the last quarter are the exception: they follow an objective up between two quarterly
+    reviews (the action plan's progress), and they never overlap a quarter, so no month counts twice.
+    """
     if not len(df):
         return
     kinds = df["period"].map(lambda p: p.kind)
     for (team, metric), group in df.groupby([df["team"], df["metric"]], sort=True):
         group_kinds = kinds[group.index]
         if group_kinds.nunique() > 1:
+            last_quarter_end = max(p.end for p in group["period"][group_kinds == "quarter"])
+            if all(p.start > last_quarter_end for p in group["period"][group_kinds == "month"]):
+                continue
             minority = group[group_kinds == group_kinds.value_counts().index[-1]].iloc[0]
             majority = group[group_kinds == group_kinds.value_counts().index[0]].iloc[0]
             diags.error(root / minority["source"], int(minority["line"]),
                         f"{metric} for {team} is given by {minority['period'].kind} here but by "
                         f"{majority['period'].kind} at {majority['source']}:{int(majority['line'])}; "
-                        "use one granularity per team and metric")
+                        "use one granularity per team and metric (months may follow the last quarter)")
 
 
 def check_duplicates(df: pd.DataFrame, diags: Diagnostics, root: Path) -> pd.DataFrame:

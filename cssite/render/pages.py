@@ -17,6 +17,7 @@ from cssite.i18n import formats
 from cssite.i18n.messages import Messages, MissingMessage
 from cssite.model import Metric, Period, Project, Review, Text
 from cssite.render.charts import ChartSpec, tick_decimals, y_axis
+from cssite.render.sparkline import sparkline
 from markupsafe import Markup
 
 from cssite.render import markdown as esc
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # the renderer only reads analysis results; it imports no ana
 
 REFERENCE_PAGES = ("index", "config", "reviews", "kpi-csv", "metrics", "commands")
 STATUS_ICONS = {"met": "✔", "near": "◐", "missed": "✘"}
+OBJECTIVE_ICONS = {"planned": "○", "in_progress": "◔", "at_risk": "⚠", "done": "✔", "dropped": "✖"}
 DIRECTION_ICONS = {"better": "▲", "worse": "▼", "flat": "▶", "neutral": "•"}
 GUIDANCE_ORDER = ("index.md", "swot.md", "indicators.md", "service-excellence.md", "why-service-fails.md",
                   "management-analysis.md")
@@ -79,6 +81,8 @@ class RenderedLanguage:
     not_found: tuple[str, str] = ("", "")  # title and text of the site's 404 page in this language
     quality_pages: list[tuple[str, str]] = field(default_factory=list)  # (export name, page) of computed exports
     redirect: tuple[str, str] = ("", "")  # title and link text of the root page that opens this language
+    # PDF path under docs/ → {markdown, footer, page_words, title}: the review packs publish prints (`pdf: true`)
+    packs: dict[str, dict] = field(default_factory=dict)
 
 
 class Page:
@@ -97,6 +101,16 @@ class Page:
 
     def changes_link(self, review: Review) -> Markup:
         return self.link(changes_path(review))
+
+    def has_changes(self, review: Review) -> bool:
+        """A team's first review has nothing to compare with, so it gets no changes page."""
+        return self.r.previous.get(id(review)) is not None
+
+    def changes_or_first(self, review: Review, words: str = "") -> Markup:
+        """A link to the review's changes page, or "first review" where there is none."""
+        if self.has_changes(review):
+            return Markup(f"[{words or self.t('changes.link')}]({self.changes_link(review)})")
+        return Markup(f'<span class="cs-muted">{self.t("review.first_review")}</span>')
 
     def team_link(self, team_id: str) -> Markup:
         return self.link(team_path(team_id))
@@ -225,9 +239,10 @@ class Page:
         delta = esc.text(formats.kpi_change(c.delta, metric.unit, self.lang))
         if metric.unit == "percent":
             delta = self.t("unit.pp", value=delta)
-        if not c.significant:
-            return Markup(f'<span class="cs-change cs-change--ns">{delta}'
-                          f'<small>{self.parens(self.t("change.not_significant"))}</small></span>')
+        if not c.significant:  # muted, its words for screen readers only: the legend explains the grey once
+            ns = self.t("change.not_significant")
+            return Markup(f'<span class="cs-change cs-change--ns" title="{ns}">{delta}'
+                          f'<span class="cs-sr"> {ns}</span></span>')
         word = self.t(f"change.{c.direction}")
         return Markup(f'<span class="cs-change cs-change--{c.direction}" title="{attr(word)}">'
                       f'{DIRECTION_ICONS[c.direction]} {delta}</span>')
@@ -238,7 +253,67 @@ class Page:
         return Markup(f'<span class="cs-status cs-status--{s}">{STATUS_ICONS[s]} {self.t("status." + s)}</span>')
 
     def objective_status(self, s: str) -> Markup:
-        return Markup(f'<span class="cs-ostatus cs-ostatus--{s}">{self.t("objective_status." + s)}</span>')
+        """A coloured badge with an icon and the word, like a KPI status."""
+        return Markup(f'<span class="cs-ostatus cs-ostatus--{s}">{OBJECTIVE_ICONS[s]} '
+                      f'{self.t("objective_status." + s)}</span>')
+
+    # --- home page and action plan ---------------------------------------------
+    def review_title(self, review: Review) -> Markup:
+        """The review's own title, or "Q3 2026 review": the period is said once."""
+        if review.title:
+            return self.text(review.title)
+        return self.t("review.default_title", period=self.period(review.period))
+
+    def main_period(self, states) -> Period | None:
+        """The period most of these KPI values are from (the newest on a tie): the others get marked."""
+        counts: dict[Period, int] = {}
+        for s in states:
+            counts[s.latest.period] = counts.get(s.latest.period, 0) + 1
+        return max(counts, key=lambda p: (counts[p], p)) if counts else None
+
+    def tally(self, counts: dict[str, int]) -> Markup:
+        """One line: how many of the team's KPIs met, nearly met or missed their target."""
+        parts = [f'<span class="cs-status cs-status--{s}">{STATUS_ICONS[s]} '
+                 f'{self.t("home.tally." + s, count=self.count(counts[s]))}</span>' for s in ("met", "near", "missed")]
+        return self.t("home.tally", counts=Markup(" · ".join(parts)))
+
+    def sparkline(self, points, metric: Metric, target: float | None) -> Markup:
+        if len(points) < 2:
+            return Markup("")
+        plain = self.r.t  # an attribute value: plain words, escaped once by sparkline()
+        label = plain("home.sparkline", metric=self.plain(metric.name),
+                      start=formats.period(points[0].period, self.lang), end=formats.period(points[-1].period, self.lang),
+                      first=formats.kpi_value(points[0].value, metric.unit, self.lang),
+                      last=formats.kpi_value(points[-1].value, metric.unit, self.lang))
+        return sparkline([p.value for p in points], label, target)
+
+    def sample_sparkline(self) -> Markup:
+        """The legend's small example line (decoration: the legend's words say what it is)."""
+        return Markup(str(sparkline([2, 3, 2.5, 4], "-", 3)).replace('role="img" aria-label="-"', 'aria-hidden="true"')
+                      .replace("<title>-</title>", ""))
+
+    def sample_change(self) -> Markup:
+        return esc.text(formats.signed(1.2, self.lang, 1))
+
+    def progress(self, e) -> Markup:
+        """An action-plan entry's progress: a bar with its figure once a newer value exists, else why not."""
+        if e.progress is None:
+            if e.current is not None and not e.newer:
+                return Markup(f'<span class="cs-muted">{self.t("plan.no_newer", period=self.period(e.current.latest.period))}'
+                              '</span>')
+            return Markup("—")
+        pct = round(e.progress * 100)
+        figure = formats.percent(e.progress * 100, self.lang, 0)
+        detail = ""
+        if e.start is not None and e.current is not None:
+            detail = self.t("plan.progress_detail", start=self.value(e.start, e.current.metric),
+                            now=self.value(e.current.latest.value, e.current.metric),
+                            period=self.period(e.current.latest.period))
+        return Markup(f'<span class="cs-progress" role="progressbar" aria-valuenow="{pct}" aria-valuemin="0" '
+                      f'aria-valuemax="100" aria-valuetext="{attr(figure)}" aria-label="{attr(self.r.t("col.progress"))}">'
+                      f'<span class="cs-progress__bar" style="width: {pct}%"></span></span> '
+                      f'<span class="cs-progress__figure">{esc.text(figure)}</span>'
+                      + (f' <small class="cs-progress__detail">{detail}</small>' if detail else ""))
 
     def interval(self, low: float | None, high: float | None, metric: Metric) -> Markup:
         if low is None or high is None:
@@ -303,6 +378,20 @@ def changes_path(review: Review) -> str:
     return f"reviews/{review.period.code}/{review.team}/changes.md"
 
 
+def pack_path(review: Review, lang: str) -> str:
+    """The review pack's PDF, beside the review's changes page; its name says what it is once downloaded."""
+    return f"reviews/{review.period.code}/{review.team}/{review.team}-{review.period.code}-{lang}.pdf"
+
+
+def _body(markdown: str) -> str:
+    """A rendered page without its front matter."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[end + 5:]
+    return markdown
+
+
 class LanguageRenderer:
     """Renders every page of the site in one language from the analysed project.
 
@@ -319,20 +408,25 @@ class LanguageRenderer:
         self.t = Messages(lang, self.project.messages.get(lang))  # plain text (navigation, chart labels): escaped where it is handed on
         self.tm = TemplateMessages(self.t)  # what templates and page helpers use
         self.out = RenderedLanguage(lang, {})
+        self.previous = {id(f.review): f.previous for f in analysed.reviews}  # a first review has None
+        self.team_charts: dict[tuple[str, str], tuple[str, str]] = {}  # (metric, team) → (chart path, alt text)
 
     def render(self) -> RenderedLanguage:
         a, p = self.analysed, self.project
         kpis = {f.team.id: f.kpis for f in a.teams}
         self.page("index.md", "home.md.j2", latest=a.latest, teams=p.config.teams, kpis=kpis,
-                  newest_of={f.team.id: f.newest for f in a.teams})
+                  newest_of={f.team.id: f.newest for f in a.teams}, cards=a.cards)
         self.page("reviews/index.md", "reviews.md.j2", periods=[
             (period, [(r, len(r.items), len(r.objectives)) for r in rs]) for period, rs in a.periods])
         for f in a.reviews:
             r = f.review
+            pdf_link = Page(self, review_path(r)).link(pack_path(r, self.lang)) if p.config.pdf else ""
             self.page(review_path(r), "review.md.j2", review=r, previous=f.previous, evidence=f.evidence,
                       suggestions=f.suggestions, matrix=f.matrix, objectives=f.objectives, scores=f.scores,
-                      prev_scores=f.prev_scores, git=f.git, quadrants={q: r.quadrant(q) for q in QUADRANTS})
-            self.page(changes_path(r), "changes.md.j2", review=r, previous=f.previous, diff=f.diff)
+                      prev_scores=f.prev_scores, git=f.git, quadrants={q: r.quadrant(q) for q in QUADRANTS},
+                      pdf_link=pdf_link)
+            if f.previous is not None:  # a first review has nothing to compare with: no empty changes page
+                self.page(changes_path(r), "changes.md.j2", review=r, previous=f.previous, diff=f.diff)
         # The Metrics section lists what this handbook measures; the whole catalogue is in the Reference,
         # whose table links every metric's page (so those pages exist while the Reference does).
         self.page("metrics/index.md", "metrics.md.j2", metrics=a.nav_metrics,
@@ -340,6 +434,9 @@ class LanguageRenderer:
         quality = self.quality_pages()
         for m in (p.metrics.values() if p.config.reference else a.nav_metrics):
             self.metric_page(m, a.series[m.id], quality.get(m.id, []))
+        if p.config.pdf:
+            for f in a.reviews:
+                self.review_pack(f)
         rows = [(f.team, len(f.reviews), f.open_objectives) for f in a.teams]
         self.page("teams/index.md", "teams.md.j2", rows=rows)
         for f in a.teams:
@@ -391,10 +488,29 @@ class LanguageRenderer:
             chart = self.chart_for(m, s, axis)
             self.out.charts[f"assets/charts/{chart.key}.svg"] = chart
             self.out.chart_uses += 1
-            teams.append(dict(id=s.team, points=s.points, rows=s.rows, target=s.target, chart=chart,
-                              alt=self.chart_alt(m, s.team, s.points)))
+            alt = self.chart_alt(m, s.team, s.points)
+            self.team_charts[(m.id, s.team)] = (f"assets/charts/{chart.key}.svg", alt)
+            teams.append(dict(id=s.team, points=s.points, rows=s.rows, target=s.target, chart=chart, alt=alt))
         self.page(path, "metric.md.j2", metric=m, teams=teams, has_band=any(c["chart"].band_low for c in teams),
                   quality=quality)
+
+    def review_pack(self, f) -> None:
+        """The review's PDF pack as Markdown: the review page, its KPIs with charts, the plan, the changes."""
+        r = f.review
+        path = pack_path(r, self.lang)
+        kpis = []
+        for mid, state in f.cited:
+            chart, alt = self.team_charts.get((mid, r.team), ("", ""))
+            kpis.append(dict(metric=mid, state=state, chart=Markup(chart), alt=alt))
+        changes = self.out.pages.get(changes_path(r))
+        self.page(path + ".md", "review-pack.md.j2", review=r, kpis=kpis, plan=f.plan,
+                  review_body=Markup(_body(self.out.pages[review_path(r)])),
+                  changes_body=Markup(_body(changes).split("\n", 2)[-1]) if changes else "")
+        markdown = self.out.pages.pop(path + ".md")  # a pack is printed, not a page of the site
+        c = Page(self, path)
+        footer = f"{c.team_plain(r.team)} · {formats.period(r.period, self.lang)}"
+        self.out.packs[path] = dict(markdown=markdown, footer=footer, page_words=self.t("pdf.page"),
+                                    title=f"{footer} · {c.plain(r.title)}" if r.title else footer)
 
     def metric_axis(self, m: Metric, series: list[TeamSeries]) -> tuple[tuple[float, ...], tuple[str, ...]]:
         """One y-range and one tick step for every team's chart of a metric, so they compare by eye."""
@@ -460,9 +576,13 @@ class LanguageRenderer:
         c = Page(self, "")
         reviews = [{t("nav.all_reviews"): "reviews/index.md"}]
         for period, rs in self.analysed.periods:
-            reviews.append({formats.period(period, self.lang): [
-                {c.plain(p.config.team(r.team).name): review_path(r)} for r in rs
-            ] + [{t("nav.changes", team=c.plain(p.config.team(r.team).name)): changes_path(r)} for r in rs]})
+            entries = []
+            for r in rs:  # each review with its changes page right beneath it
+                name = c.plain(p.config.team(r.team).name)
+                entries.append({name: review_path(r)})
+                if self.previous.get(id(r)) is not None:
+                    entries.append({t("nav.changes", team=name): changes_path(r)})
+            reviews.append({formats.period(period, self.lang): entries})
         self.out.not_in_nav = [f"metrics/{m.id}.md" for m in self.analysed.hidden_metrics
                                if f"metrics/{m.id}.md" in self.out.pages]
         metrics = [{t("nav.all_metrics"): "metrics/index.md"}] + [
