@@ -183,3 +183,20 @@ def test_reference_keys_never_break_and_examples_scroll(page, base_url):
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
     assert broken == [] and overflowing == []
+
+
+def test_review_page_prints_without_navigation(page, base_url):
+    """The print stylesheet: a printed review shows its content only, with charts and quadrants kept whole."""
+    page.emulate_media(media="print")
+    try:
+        page.goto(f"{base_url}en/reviews/2026-Q3/support-emea/")
+        hidden = page.evaluate("() => ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-sidebar--secondary',"
+                               " '.md-footer'].map(s => document.querySelector(s))"
+                               ".filter(e => e && getComputedStyle(e).display !== 'none').map(e => e.className)")
+        kept = page.evaluate("() => getComputedStyle(document.querySelector('.cs-quadrant')).breakInside")
+        text = page.evaluate("() => document.querySelector('.md-content').innerText")
+    finally:
+        page.emulate_media(media="screen")
+    assert hidden == []
+    assert kept == "avoid"
+    assert "Strengths" in text and "TOWS" in text

@@ -161,6 +161,7 @@ def team_cards(index: KpiIndex, reviews: list[Review], teams: list[str], headlin
     for r in reviews:
         if r.team not in latest or latest[r.team].period < r.period:
             latest[r.team] = r
+    headline_ids = tuple(m for m in headline_ids if index.teams_of(m))  # a metric nobody reports is no headline
     cards = []
     for team in teams:
         tally = {"met": 0, "near": 0, "missed": 0}
