@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from cssite.render.markdown import text as markdown_text
+
 WIDTH, HEIGHT, PAD = 96, 28, 3
 
 
@@ -35,7 +37,9 @@ def sparkline(values: list[float], label: str, target: float | None = None) -> M
     parts = [
         f'<svg class="cs-spark" role="img" aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(label)}</title>",
+        # The tooltip's text sits in the page's Markdown, so it takes Markdown's escaping too (a metric name
+        # like "[x](javascript:…)" must stay words); the aria-label is an attribute, which Markdown leaves alone.
+        f"<title>{markdown_text(label)}</title>",
     ]
     if target is not None and low <= target <= high:
         ty = y(target)
