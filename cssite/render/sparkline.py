@@ -7,14 +7,14 @@ because the line takes the text colour (`currentColor`) of the page around it.
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from cssite.render.markdown import text as markdown_text
 
 WIDTH, HEIGHT, PAD = 96, 28, 3
 
 
-def sparkline(values: list[float], label: str, target: float | None = None) -> Markup:
+def sparkline(values: list[float], label: str, target: float | None = None, decorative: bool = False) -> Markup:
     """An `<svg role="img">` of `values` (oldest first) with `label` as its accessible name.
 
     The last point is marked; the target, when it lies within the drawn range, is a dotted line.
@@ -34,13 +34,13 @@ def sparkline(values: list[float], label: str, target: float | None = None) -> M
     step = (WIDTH - 2 * PAD) / (len(values) - 1)
     points = [(round(PAD + i * step, 1), y(v)) for i, v in enumerate(values)]
     path = " ".join(f"{x},{yy}" for x, yy in points)
-    parts = [
-        f'<svg class="cs-spark" role="img" aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
-        # The tooltip's text sits in the page's Markdown, so it takes Markdown's escaping too (a metric name
-        # like "[x](javascript:…)" must stay words); the aria-label is an attribute, which Markdown leaves alone.
-        f"<title>{markdown_text(label)}</title>",
-    ]
+    # The SVG sits in the page's Markdown, which reads inline HTML loosely: the label takes Markdown's
+    # escaping too (entities, quotes included), so a metric name like "[x](javascript:…)" stays words.
+    name = 'aria-hidden="true"' if decorative else f'role="img" aria-label="{markdown_text(label)}"'
+    parts = [f'<svg class="cs-spark" {name} viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+             'xmlns="http://www.w3.org/2000/svg">']
+    if not decorative:
+        parts.append(f"<title>{markdown_text(label)}</title>")
     if target is not None and low <= target <= high:
         ty = y(target)
         parts.append(f'<line class="cs-spark__target" x1="{PAD}" y1="{ty}" x2="{WIDTH - PAD}" y2="{ty}"/>')
