@@ -53,18 +53,18 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     except OptionError as exc:  # reported after the project's own problems, like before
         with build_lock(root, None, cache):
             _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache, languages,
-                   exc)
+                   exc, pdf)
         raise
     with build_lock(root, site_dir, cache):
         remove_stale_staging(cache, site_dir)
         cache.prune_versions()
         return _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache,
-                      languages)
+                      languages, pdf=pdf)
 
 
 def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt.date | None, progress,
            commands: list[dict] | None, docs_out: Path | None, allow_outside: tuple[Path, ...], cache,
-           languages: tuple[str, ...] | None = None, site_problem: Exception | None = None) -> Path:
+           languages: tuple[str, ...] | None = None, site_problem: Exception | None = None, pdf: bool = False) -> Path:
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
