@@ -242,7 +242,7 @@ class Page:
         if not c.significant:  # muted, its words for screen readers only: the legend explains the grey once
             ns = self.t("change.not_significant")
             return Markup(f'<span class="cs-change cs-change--ns" title="{ns}">{delta}'
-                          f'<span class="cs-sr"> {ns}</span></span>')
+                          f'<span class="cs-sr">{self.parens(ns)}</span></span>')
         word = self.t(f"change.{c.direction}")
         return Markup(f'<span class="cs-change cs-change--{c.direction}" title="{attr(word)}">'
                       f'{DIRECTION_ICONS[c.direction]} {delta}</span>')
@@ -275,7 +275,7 @@ class Page:
         """One line: how many of the team's KPIs met, nearly met or missed their target."""
         parts = [f'<span class="cs-status cs-status--{s}">{STATUS_ICONS[s]} '
                  f'{self.t("home.tally." + s, count=self.count(counts[s]))}</span>' for s in ("met", "near", "missed")]
-        return self.t("home.tally", counts=Markup(" · ".join(parts)))
+        return self.t("home.tally", counts=self.t("punct.separator").join(Markup(p) for p in parts))
 
     def sparkline(self, points, metric: Metric, target: float | None) -> Markup:
         if len(points) < 2:
@@ -507,9 +507,10 @@ class LanguageRenderer:
                   changes_body=Markup(_body(changes).split("\n", 2)[-1]) if changes else "")
         markdown = self.out.pages.pop(path + ".md")  # a pack is printed, not a page of the site
         c = Page(self, path)
-        footer = f"{c.team_plain(r.team)} · {formats.period(r.period, self.lang)}"
+        sep = str(self.t("punct.separator"))
+        footer = sep.join([c.team_plain(r.team), formats.period(r.period, self.lang)])
         self.out.packs[path] = dict(markdown=markdown, footer=footer, page_words=self.t("pdf.page"),
-                                    title=f"{footer} · {c.plain(r.title)}" if r.title else footer)
+                                    title=sep.join([footer, c.plain(r.title)]) if r.title else footer)
 
     def metric_axis(self, m: Metric, series: list[TeamSeries]) -> tuple[tuple[float, ...], tuple[str, ...]]:
         """One y-range and one tick step for every team's chart of a metric, so they compare by eye."""
