@@ -238,9 +238,51 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop_on_term)
+
+    # The watchers are armed before the first build, and the files are fingerprinted before they are armed:
+    # an edit made while the first build runs (or right after the page first loads) is never missed.
+    known = _snapshot(root)
+    events: queue.Queue = queue.Queue()
+    armed: list[threading.Event] = []
+
+    def watch(paths, recursive: bool, only, in_place: threading.Event) -> None:
+        flt = (lambda _change, path: Path(path).name in only) if only else watchfiles.DefaultFilter()
+        polling = None  # watchfiles' own choice (inotify on Linux); polling if the system refuses a watch
+        while not stop.is_set():
+            try:
+                # yield_on_timeout: the first (empty) answer says the watch is in place.
+                for changes in watchfiles.watch(*paths, watch_filter=flt, recursive=recursive, stop_event=stop,
+                                                debounce=400, step=30, rust_timeout=300, yield_on_timeout=True,
+                                                force_polling=polling, raise_interrupt=False):
+                    in_place.set()
+                    if changes:
+                        events.put({Path(p) for _, p in changes})
+                return
+            except Exception as exc:  # noqa: BLE001 - a watcher that dies must say so, not hang the preview
+                if polling:
+                    in_place.set()
+                    events.put(exc)
+                    return
+                click.echo(f"cssite serve: cannot watch files ({exc}); checking them every 0.3 s instead",
+                           err=True)
+                polling = True
+
+    # The folders recursively; the project folder itself only for mkdocs.yml (an editor's save may replace it).
+    folders = [root / n for n in WATCHED if (root / n).is_dir()]
+    jobs = [(folders, True, None)] if folders else []
+    jobs.append(([root], False, {"mkdocs.yml"}))
+    for args in jobs:
+        armed.append(threading.Event())
+        threading.Thread(target=watch, args=(*args, armed[-1]), daemon=True).start()
     try:
+        for in_place in armed:
+            in_place.wait(30)
+        missed = _snapshot(root)  # edited between the fingerprints and the watch: built like any change
+        if missed != known:
+            events.put({p for p in set(known) | set(missed) if known.get(p) != missed.get(p)})
         build()
     except KeyboardInterrupt:
+        stop.set()
         server.server_close()
         shutil.rmtree(tmp, ignore_errors=True)
         click.echo("cssite serve: stopped", err=True)
@@ -255,24 +297,6 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
         import webbrowser
 
         webbrowser.open(url)
-    known = _snapshot(root)
-    events: queue.Queue = queue.Queue()
-
-    def watch(paths, recursive: bool, only=None) -> None:
-        flt = (lambda _change, path: Path(path).name in only) if only else watchfiles.DefaultFilter()
-        try:
-            for changes in watchfiles.watch(*paths, watch_filter=flt, recursive=recursive, stop_event=stop,
-                                            debounce=400, step=30, raise_interrupt=False):
-                events.put({Path(p) for _, p in changes})
-        except Exception as exc:  # noqa: BLE001 - a watcher that dies must say so, not hang the preview
-            events.put(exc)
-
-    # The folders recursively; the project folder itself only for mkdocs.yml (an editor's save may replace it).
-    folders = [root / n for n in WATCHED if (root / n).is_dir()]
-    threads = [threading.Thread(target=watch, args=(folders, True), daemon=True)] if folders else []
-    threads.append(threading.Thread(target=watch, args=([root], False, {"mkdocs.yml"}), daemon=True))
-    for t in threads:
-        t.start()
     try:
         while not stop.is_set():
             try:
