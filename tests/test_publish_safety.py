@@ -159,3 +159,12 @@ def test_cache_entries_are_keyed_by_version(project: Path):
     write(old, "charts/x.svg", "<svg/>")
     assert run("build", "--project", project).exit_code == 0
     assert not old.exists()  # other versions' results are pruned
+
+
+def test_a_build_run_inside_the_project_publishes_every_language(two_language_project: Path):
+    """`cd project && cssite build` (the project given as '.', the way `make site` runs it): the staging path is
+    relative then, and MkDocs would read a relative site_dir against its own config's folder."""
+    proc = cssite("build", "--jobs", "1", cwd=two_language_project)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    assert_complete_site(two_language_project / "site")

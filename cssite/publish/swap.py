@@ -177,7 +177,8 @@ def staged_site(site_dir: Path, cache: ProjectCache | None = None):
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     cache = cache or ProjectCache(site_dir.parent)
-    base = staging_folder(cache, site_dir)
+    # Absolute: MkDocs reads a relative site_dir against its own config file's folder, not ours.
+    base = staging_folder(cache, site_dir).resolve()
     stage = base / "site"
     stage.mkdir()
     (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
