@@ -36,7 +36,13 @@ def test_init_writes_a_project_that_validates_and_builds(tmp_path: Path):
     assert len(review["objectives"]) == 1 and review["objectives"][0]["text"]["et"].startswith("Näidis")
 
     assert run("validate", "--strict", "--project", target).exit_code == 0
-    assert run("i18n", "status", "--project", target, "--fail-under", "90").exit_code == 0
+    status = run("i18n", "status", "--project", target, "--fail-under", "90")
+    assert status.exit_code == 0
+    # Every text init writes is in every chosen language, a team name given with --team too.
+    for lang in ("et", "en"):
+        assert f"{lang}: " in status.output and "(100.0 %)" in status.output.split(f"{lang}: ", 1)[1].splitlines()[0]
+    names = yaml.safe_load((target / "config/cssite.yml").read_text())["teams"]
+    assert names[0]["name"] == {"et": "EMEA tugi", "en": "EMEA tugi"}
     result = run("build", "--project", target)
     assert result.exit_code == 0, result.output
     page = (target / f"site/et/reviews/{quarter}/support-emea/index.html").read_text()
