@@ -33,8 +33,40 @@ allow_outside_option = click.option(
 )
 
 
+def _reader_left() -> click.exceptions.Exit:
+    """The output's reader went away (`cssite … | head`): say nothing more, exit 141 like a tool killed by SIGPIPE.
+
+    Both streams are pointed at /dev/null first, so the interpreter's last flush can't complain either.
+    """
+    import os
+
+    from cssite.errors import EXIT_BROKEN_PIPE
+
+    _pipe_closed.append(True)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    except OSError:
+        pass
+    return click.exceptions.Exit(EXIT_BROKEN_PIPE)
+
+
+_pipe_closed: list[bool] = []
+
+
 class CssiteGroup(click.Group):
     """The one place where exceptions become exit codes (see cssite/errors.py for what each code means)."""
+
+    def main(self, *args, **kwargs):
+        # Click handles a broken pipe outside `invoke` itself (while printing --help or an error) by exiting 1,
+        # the code of "a problem in your files"; it leaves its own marker, a wrapped stdout, which is read here.
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as exc:
+            if _pipe_closed or type(sys.stdout).__name__ == "_PacifyFlushWrapper":
+                raise SystemExit(_reader_left().exit_code) from None
+            raise
 
     def invoke(self, ctx: click.Context):
         from cssite.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, OptionError
@@ -52,8 +84,7 @@ class CssiteGroup(click.Group):
             click.echo("cssite: interrupted; the published site is unchanged", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:  # `cssite kpi … | head`: the reader left; nothing to report
-            sys.stderr.close()
-            raise click.exceptions.Exit(1) from None
+            raise _reader_left() from None
         except Exception as exc:  # noqa: BLE001 - anything else is a bug in cssite, never the user's doing
             from cssite.cache import write_crash_log
 
@@ -112,9 +143,13 @@ def validate(project: Path, strict: bool, allow_outside: tuple[Path, ...]) -> No
                    "inspection). DIR must be new, empty or one cssite wrote before.")
 @click.option("--pdf", is_flag=True, help="Also make each review a PDF in every language (the quarterly review pack), "
                                          "as `pdf: true` in config/cssite.yml does. Needs pip install 'cssite[pdf]'.")
+@click.option("--wait", type=click.FloatRange(0, 86400), default=0, show_default=True, metavar="SECONDS",
+              help="When another build of this project or site folder is running, wait up to SECONDS for it "
+                   "to finish (e.g. a CI retry beside a running job). 0: stop at once with 'another build is "
+                   "running (pid N)', exit 1.")
 @allow_outside_option
 def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, docs_out: Path | None,
-          pdf: bool, allow_outside: tuple[Path, ...]) -> None:
+          pdf: bool, wait: float, allow_outside: tuple[Path, ...]) -> None:
     """Validate, then build the handbook site for every language.
 
     The new site replaces the old one only when the whole build succeeded; a
@@ -125,7 +160,7 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
     from cssite.commands.build import run_build
 
     run_build(project, site_dir, strict, jobs, commands=command_table(), docs_out=docs_out,
-              allow_outside=allow_outside, pdf=pdf)
+              allow_outside=allow_outside, pdf=pdf, wait=wait)
 
 
 def _fields_help() -> str:
@@ -234,7 +269,9 @@ def kpi(exports, preset, mapping, values, date_formats, team_map, granularity, p
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="markdown: one table of changes per review, for a merge-request comment or a CI job summary "
                    "(user text escaped, no @mentions).")
-def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev: str | None, fmt: str) -> None:
+@allow_outside_option
+def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev: str | None, fmt: str,
+         allow_outside: tuple[Path, ...]) -> None:
     """Show what changed in the SWOT reviews.
 
     For each team: items added, removed, reworded, moved between quadrants,
@@ -244,7 +281,7 @@ def diff(project: Path, team: str | None, from_: str | None, to: str | None, rev
     """
     from cssite.commands.diff import run_diff
 
-    run_diff(project, team, from_, to, rev, fmt)
+    run_diff(project, team, from_, to, rev, fmt, allow_outside)
 
 
 @cli.command("init")
@@ -284,7 +321,8 @@ def init(folder: Path, languages: str | None, teams: tuple[str, ...], example: b
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in the default web browser.")
-def serve(project: Path, lang: str | None, port: int, open_browser: bool) -> None:
+@allow_outside_option
+def serve(project: Path, lang: str | None, port: int, open_browser: bool, allow_outside: tuple[Path, ...]) -> None:
     """Build the site, serve it on 127.0.0.1 and rebuild it while you edit.
 
     Watches config/, content/, templates/ and mkdocs.yml; on a change it
@@ -296,7 +334,7 @@ def serve(project: Path, lang: str | None, port: int, open_browser: bool) -> Non
     from cssite.errors import OptionError
 
     try:
-        run_serve(project, lang, port, open_browser, commands=command_table())
+        run_serve(project, lang, port, open_browser, commands=command_table(), allow_outside=allow_outside)
     except OptionError as exc:
         raise click.UsageError(exc.detail) from None
 
@@ -310,7 +348,8 @@ def review() -> None:
 @project_option
 @click.argument("team", metavar="TEAM")
 @click.argument("period", metavar="[PERIOD]", required=False)
-def review_new(project: Path, team: str, period: str | None) -> None:
+@allow_outside_option
+def review_new(project: Path, team: str, period: str | None, allow_outside: tuple[Path, ...]) -> None:
     """Start next quarter's review of TEAM from its latest one.
 
     Writes content/reviews/PERIOD/TEAM.yml with the same item ids and texts
@@ -323,7 +362,7 @@ def review_new(project: Path, team: str, period: str | None) -> None:
     from cssite.errors import OptionError
 
     try:
-        run_review_new(project, team, period)
+        run_review_new(project, team, period, allow_outside)
     except OptionError as exc:
         raise click.UsageError(exc.detail) from None
 
@@ -337,7 +376,8 @@ def i18n() -> None:
 @project_option
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
               help="Exit 1 when any language has less than PERCENT of user texts translated.")
-def i18n_status(project: Path, fail_under: float | None) -> None:
+@allow_outside_option
+def i18n_status(project: Path, fail_under: float | None, allow_outside: tuple[Path, ...]) -> None:
     """Per language: how many user texts are translated, and which are missing.
 
     Missing texts are listed as `path:line: lang: field`; guidance pages
@@ -345,7 +385,7 @@ def i18n_status(project: Path, fail_under: float | None) -> None:
     """
     from cssite.commands.i18n_status import run_i18n_status
 
-    run_i18n_status(project, fail_under)
+    run_i18n_status(project, fail_under, allow_outside)
 
 
 

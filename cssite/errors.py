@@ -9,6 +9,8 @@ which prints them and exits with the code of their class, never with a traceback
     2  a usage error: a command-line option or argument that can't be used (OptionError, click's own)
     3  an internal error: a bug in cssite (any other exception; the traceback goes to a log file)
     130  interrupted (Ctrl-C)
+    141  the reader of the output went away (`cssite kpi … | head`): nothing is printed, as for any Unix tool
+         killed by SIGPIPE (128 + 13); it is no problem in your files
 
 Every message is one line: user values and file names are printed through
 `show_value` / `show_path`, which quote them and escape control characters, so
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # A file name printed as it is: letters (any script), digits and . _ - / + @ ~ ,  (no ':' or space).

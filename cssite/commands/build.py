@@ -27,7 +27,7 @@ def default_jobs() -> int:
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
               today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None,
               docs_out: Path | None = None, languages: tuple[str, ...] | None = None,
-              allow_outside: tuple[Path, ...] = (), pdf: bool = False) -> Path:
+              allow_outside: tuple[Path, ...] = (), pdf: bool = False, wait: float = 0) -> Path:
     """Build the whole site and publish it atomically; return the site folder.
 
     `pdf` (or `pdf: true` in the config) also prints each review as a PDF pack in every language.
@@ -36,6 +36,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     `docs_out`: also write each language's generated pages and charts to `docs_out/<lang>/`.
     `languages`: build only these of the project's languages (`cssite serve --lang`); the site then links
     only to them.
+    `wait`: when another build holds a lock, wait up to this many seconds for it before giving up (BuildBusy).
     A language whose pages, charts, theme and configuration are byte-identical to the
     published site's is not built again: its folder is carried into the new site.
     The build holds the project cache's and the site folder's locks from start to end (publish/swap.py),
@@ -51,11 +52,11 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     try:
         check_site_dir(root, site_dir)  # before anything is made beside it (its lock file)
     except OptionError as exc:  # reported after the project's own problems, like before
-        with build_lock(root, None, cache):
+        with build_lock(root, None, cache, wait, progress):
             _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache, languages,
                    exc, pdf)
         raise
-    with build_lock(root, site_dir, cache):
+    with build_lock(root, site_dir, cache, wait, progress):
         remove_stale_staging(cache, site_dir)
         cache.prune_versions()
         return _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache,

@@ -284,9 +284,9 @@ def _md_objective_row(x: dict) -> str:
 
 
 def run_diff(root: Path, team: str | None = None, from_: str | None = None, to: str | None = None,
-             rev: str | None = None, fmt: str = "text") -> None:
+             rev: str | None = None, fmt: str = "text", allow_outside: tuple[Path, ...] = ()) -> None:
     """Print what changed between reviews (or since git `rev`) as text, JSON or Markdown."""
-    project, _, _ = load_checked(root)
+    project, _, _ = load_checked(root, allow_outside=allow_outside)
     if team is not None and project.config.team(team) is None:
         ids = [t.id for t in project.config.teams]
         raise OptionError(f"--team: unknown team '{team}'" + (did_you_mean(team, ids) or f" (teams: {', '.join(ids)})"))

@@ -11,9 +11,9 @@ from cssite.commands.checked import load_checked
 from cssite.errors import CssiteError
 
 
-def run_i18n_status(root: Path, fail_under: float | None = None) -> None:
+def run_i18n_status(root: Path, fail_under: float | None = None, allow_outside: tuple[Path, ...] = ()) -> None:
     """Print per-language translation coverage of user texts; exit 1 under `fail_under`."""
-    project, _, _ = load_checked(root)
+    project, _, _ = load_checked(root, allow_outside=allow_outside)
     rows = coverage(project)
     for c in rows:
         click.echo(f"{c.lang}: {c.translated}/{c.total} texts translated ({c.percent:.1f} %)")

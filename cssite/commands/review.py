@@ -12,12 +12,17 @@ from cssite.load.reviews import REVIEWS_DIR
 from cssite.model import Period
 
 
-def run_review_new(root: Path, team: str, period: str | None) -> Path:
-    """Write content/reviews/PERIOD/TEAM.yml and return its path; never overwrite anything."""
+def run_review_new(root: Path, team: str, period: str | None, allow_outside: tuple[Path, ...] = ()) -> Path:
+    """Write content/reviews/PERIOD/TEAM.yml and return its path; never overwrite anything.
+
+    `allow_outside` lets the project be read from those folders too; the new review is written only
+    inside the project (a symlinked period folder that leaves it is refused).
+    """
     from cssite import scaffold
     from cssite.commands.checked import load_checked
+    from cssite.load.confine import OUTSIDE_HINT, Confinement
 
-    project, _, _ = load_checked(Path(root), outcome="no review was written.")
+    project, _, _ = load_checked(Path(root), outcome="no review was written.", allow_outside=allow_outside)
     if project.config.team(team) is None:
         ids = [t.id for t in project.config.teams]
         raise OptionError(f"unknown team '{team}'" + (did_you_mean(team, ids) or f" (teams: {', '.join(ids)})"))
@@ -40,6 +45,9 @@ def run_review_new(root: Path, team: str, period: str | None) -> Path:
         raise InputError(f"a review for {team} and {target} already exists; nothing was written", where)
     if target <= latest.period:
         raise OptionError(f"PERIOD {target} is not after {team}'s latest review ({latest.period}, {latest.path})")
+    if not Confinement(Path(root)).inside(path):
+        raise InputError(f"this is outside the project folder; {OUTSIDE_HINT.split(' (')[0]}, and writes only there",
+                         rel.as_posix())
     source = Path(root) / latest.path
     text, left_out = scaffold.next_review_yaml(source.read_text(encoding="utf-8-sig"), latest.path, target)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -184,8 +184,11 @@ def _snapshot(root: Path) -> dict[Path, str | None]:
 
 
 def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, commands: list[dict] | None = None,
-              ready=None, stop: threading.Event | None = None) -> None:
-    """Serve until Ctrl-C (or until `stop` is set); `ready(url)` is called once the server listens."""
+              ready=None, stop: threading.Event | None = None, allow_outside: tuple[Path, ...] = ()) -> None:
+    """Serve until Ctrl-C (or until `stop` is set); `ready(url)` is called once the server listens.
+
+    `allow_outside`: folders outside the project the build may read from (--allow-outside).
+    """
     import watchfiles
 
     from cssite.commands.build import run_build
@@ -207,7 +210,8 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
     def build() -> None:
         started = time.perf_counter()
         try:
-            run_build(root, site, commands=commands, languages=(lang,) if lang else None)
+            run_build(root, site, commands=commands, languages=(lang,) if lang else None,
+                      allow_outside=allow_outside)
         except CssiteError as exc:
             message = exc.format_message()
             click.echo(message, err=True)

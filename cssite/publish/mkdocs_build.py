@@ -153,7 +153,10 @@ def translated_theme(base: dict, complete: bool, labels: dict[str, str]) -> dict
     palette = (base.get("theme") or {}).get("palette") if isinstance(base.get("theme"), dict) else None
     if isinstance(palette, list) and all(isinstance(p, dict) for p in palette):
         out["palette"] = [
-            {**p, "toggle": {**p["toggle"], "name": labels["to_light" if p.get("scheme") == "slate" else "to_dark"]}}
+            # Material writes the toggle's name into two attributes as it is: escaped here (a project's catalogue
+            # is user text). The permalink title needs nothing: Markdown's toc sets it as an attribute itself.
+            {**p, "toggle": {**p["toggle"],
+                             "name": html_text(labels["to_light" if p.get("scheme") == "slate" else "to_dark"])}}
             if isinstance(p.get("toggle"), dict) else p for p in palette]
     extensions = base.get("markdown_extensions")
     if complete and isinstance(extensions, list):

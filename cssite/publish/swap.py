@@ -63,15 +63,23 @@ def check_site_dir(root: Path, site_dir: Path) -> None:
 
 # --- locks ------------------------------------------------------------------------------------------------
 
-def site_lock_path(site_dir: Path, cache: ProjectCache) -> Path:
-    """The site folder's lock: in the cache for a site inside the project (nothing new beside the user's
-    files), beside the site for one elsewhere, so two projects publishing to one folder exclude each other."""
+def site_lock_path(site_dir: Path, cache: ProjectCache | None = None) -> Path:
+    """The site folder's lock: one path per site folder, whichever project builds into it.
+
+    For a site inside a cssite project (any project: a second project's `--site-dir` may point into the
+    first one's site), the lock lives in that project's cache, so nothing new appears beside the user's
+    files; for a site elsewhere, beside the site. Both builds compute the same path from the site alone,
+    so they exclude each other. `cache` is unused (kept for callers of the older signature).
+    """
     import hashlib
 
     site = site_dir.resolve()
-    project = cache.root.parent.resolve()
-    if project in site.parents:
-        return cache.root / f"site-{hashlib.sha256(str(site).encode()).hexdigest()[:16]}.lock"
+    for folder in site.parents:
+        if (folder / "config" / "cssite.yml").is_file():
+            owner_cache = ProjectCache(folder)
+            if owner_cache.ensure():
+                return owner_cache.root / f"site-{hashlib.sha256(str(site).encode()).hexdigest()[:16]}.lock"
+            break
     return site.with_name(f".{site.name}.cssite-lock")
 
 
@@ -84,8 +92,15 @@ def _holder(lock_file: Path) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(root: Path, site_dir: Path | None, cache: ProjectCache | None = None):
-    """Hold the cache's lock and the site folder's lock (if `site_dir`) for the whole build, or raise BuildBusy."""
+def build_lock(root: Path, site_dir: Path | None, cache: ProjectCache | None = None, wait: float = 0,
+               progress=None):
+    """Hold the cache's lock and the site folder's lock (if `site_dir`) for the whole build.
+
+    When another build holds one, wait up to `wait` seconds for it (telling `progress` once), then raise
+    BuildBusy naming the other build's pid.
+    """
+    import time
+
     from filelock import FileLock, Timeout
 
     cache = cache or ProjectCache(root)
@@ -94,18 +109,28 @@ def build_lock(root: Path, site_dir: Path | None, cache: ProjectCache | None = N
         files.append(cache.root / "lock")
     if site_dir is not None:
         site_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
-        site_lock = site_lock_path(site_dir, cache)
-        if site_lock.parent != cache.root or cache.usable:
+        site_lock = site_lock_path(site_dir)
+        if site_lock not in files:
             files.append(site_lock)
     held: list[tuple[FileLock, Path]] = []
+    deadline = time.monotonic() + max(0.0, wait)
     try:
         for path in files:
             lock = FileLock(str(path), thread_local=False)
             try:
                 lock.acquire(timeout=0)
             except Timeout:
-                raise BuildBusy(f"error: another build is running ({_holder(path)}) and holds {path}; "
-                                "wait for it to finish, then build again") from None
+                left = deadline - time.monotonic()
+                try:
+                    if left <= 0:
+                        raise
+                    if progress is not None:
+                        progress(f"another build is running ({_holder(path)}); waiting up to {wait:g} s for it")
+                    lock.acquire(timeout=left, poll_interval=0.2)
+                except Timeout:
+                    waited = f" after waiting {wait:g} s" if wait > 0 else ""
+                    raise BuildBusy(f"error: another build is running ({_holder(path)}) and holds {path}{waited}; "
+                                    "wait for it to finish, then build again (or use --wait SECONDS)") from None
             held.append((lock, path))
             with contextlib.suppress(OSError):
                 Path(f"{path}.pid").write_text(f"{os.getpid()}\n", encoding="utf-8")

@@ -109,14 +109,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 def safe_url(url: str) -> bool:
     """http, https, mailto or a relative URL (no scheme at all); anything else (javascript:, data:, …) is refused."""
     # Browsers ignore tabs, newlines and leading control characters and decode references inside a URL.
-    u = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
+    # A backslash is a slash to them too (`\\host` and `/\\host` are `//host`).
+    u = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url)).replace("\\", "/")
     try:
         scheme = urlsplit(u).scheme.lower()
     except ValueError:
         return False
     if scheme:
         return scheme in ALLOWED_SCHEMES
-    return not u.startswith("//") and not u.startswith("\\")  # no scheme-relative jump to another host
+    return not u.startswith("//")  # no scheme-relative jump to another host
 
 
 class _UrlFilter(_markdown.treeprocessors.Treeprocessor):
@@ -143,7 +144,9 @@ class _SafeSubset(_markdown.extensions.Extension):
         # No raw HTML: `<b>` is text. Python-Markdown has no safe mode, so the HTML readers are removed.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_UrlFilter(md), "cssite_urls", 1)
+        # After Markdown's own `unescape` (priority 0): before it, a backslash escape in a URL is still a
+        # placeholder, and `[x](\\\\host)` would be judged as something else than the `\\host` it becomes.
+        md.treeprocessors.register(_UrlFilter(md), "cssite_urls", -1)
 
 
 @lru_cache(maxsize=1)
@@ -152,13 +155,21 @@ def _summary_md() -> _markdown.Markdown:
     return _markdown.Markdown(extensions=["fenced_code", _SafeSubset()], output_format="html")
 
 
+def _second_look(tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute filter: every URL that survived it is judged once more by `safe_url` (same rule)."""
+    if name in ("href", "src") and not safe_url(value):
+        return None
+    return value
+
+
 def summary_html(s: str) -> Markup:
     """User Markdown → sanitized HTML (no blank lines, so a page's Markdown keeps it as one raw block)."""
     md = _summary_md()
     md.reset()
     rendered = md.convert(_CONTROL.sub("", s))
     clean = nh3.clean(rendered, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                      url_schemes=set(ALLOWED_SCHEMES), link_rel="noopener noreferrer", strip_comments=True)
+                      url_schemes=set(ALLOWED_SCHEMES), link_rel="noopener noreferrer", strip_comments=True,
+                      attribute_filter=_second_look)
     # A blank line would end the raw HTML block early and let MkDocs read the rest as Markdown; inside <pre>
     # a newline is kept as a character reference instead, which shows the same.
     clean = re.sub(r"<pre>.*?</pre>", lambda m: m.group(0).replace("\n", "&#10;"), clean, flags=re.S)
@@ -177,15 +188,61 @@ def summary_block(s: str, lang: str | None = None) -> Markup:
 class TemplateMessages:
     """The message catalogue as templates see it: values filled in are escaped unless already Markup.
 
-    Catalogue texts are the tool's own (trusted); what goes into their `{placeholders}` may be user text.
+    cssite's own catalogue texts are trusted Markdown. A project's catalogue (messages/<lang>.yml: a language
+    cssite has no words in, or an override of one it has) is user text like any other: its words are plain
+    text (escaped by `text()`), only its `code spans` and `{placeholders}` keep their meaning.
     """
 
-    def __init__(self, messages) -> None:
+    def __init__(self, messages, builtin: dict[str, str] | None = None) -> None:
+        """`builtin`: cssite's own texts for this language; a text that differs from them is the project's."""
         self.messages = messages
         self.lang = messages.lang
+        self._builtin = builtin or {}
+        self._own: dict[str, str] = {}
 
     def __call__(self, key: str, **values) -> Markup:
-        return Markup(self.messages(key, **{k: text(v) for k, v in values.items()}))
+        filled = {k: text(v) for k, v in values.items()}
+        raw = getattr(self.messages, "table", {}).get(key)
+        if raw is None or raw == self._builtin.get(key):
+            return Markup(self.messages(key, **filled))
+        template = self._own.get(key)
+        if template is None:
+            template = self._own[key] = user_message_template(raw)
+        return Markup(template.format(**filled) if filled else template.replace("{{", "{").replace("}}", "}"))
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def user_message_template(raw: str) -> str:
+    """A project catalogue text as a format string whose literal words are escaped plain text.
+
+    `{placeholders}` stay fields (their values are escaped when filled in); a `code span` stays one (nothing
+    inside a code span is markup); everything else goes through `text()`, so `[x](javascript:…)`, `<b>` or
+    `{: onclick=… }` in a translation shows as typed.
+    """
+    import string
+
+    def literal(piece: str) -> str:
+        out, last = [], 0
+        for m in _CODE_SPAN.finditer(piece):
+            out.append(str(text(piece[last:m.start()])) if piece[last:m.start()] else "")
+            out.append(str(code(m.group(2).strip())))
+            last = m.end()
+        rest = piece[last:]
+        out.append(str(text(rest)) if rest else "")
+        return "".join(out).replace("{", "{{").replace("}", "}}")
+
+    parts = []
+    try:
+        parsed = list(string.Formatter().parse(raw))
+    except ValueError:  # an unpaired brace (the loader refuses it; never markup either way)
+        return literal(raw)
+    for lit, name, spec, conv in parsed:
+        parts.append(literal(lit))
+        if name is not None:
+            parts.append("{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(parts)
 
 
 def relative(target: str, current: str) -> str:

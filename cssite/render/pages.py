@@ -405,7 +405,11 @@ class LanguageRenderer:
         self.commands = commands or []  # the CLI's commands, for the Reference (the CLI passes them down)
         self.default = self.project.config.default_language
         self.t = Messages(lang, self.project.messages.get(lang))  # plain text (navigation, chart labels): escaped where it is handed on
-        self.tm = TemplateMessages(self.t)  # what templates and page helpers use
+        from cssite.i18n.messages import BUILTIN_CATALOGUES, catalogue
+
+        # What templates and page helpers use; a project's own catalogue texts are escaped as user text (a text
+        # `i18n init` copied from cssite's English and left untranslated is still cssite's own).
+        self.tm = TemplateMessages(self.t, catalogue(lang if lang in BUILTIN_CATALOGUES else "en"))
         self.out = RenderedLanguage(lang, {})
         self.previous = {id(f.review): f.previous for f in analysed.reviews}  # a first review has None
         self.team_charts: dict[tuple[str, str], tuple[str, str]] = {}  # (metric, team) → (chart path, alt text)
@@ -559,7 +563,7 @@ class LanguageRenderer:
             if written_in == self.lang:
                 self.out.pages[f"guidance/{name}"] = pages[name]
             else:  # another language's page (the default's, or English for a language cssite has none in)
-                note = f'!!! note "{self.t("untranslated")}"\n    {self.t("untranslated.page")}\n\n'
+                note = f'!!! note "{self.tm("untranslated")}"\n    {self.tm("untranslated.page")}\n\n'
                 title, _, rest = pages[name].partition("\n")
                 self.out.pages[f"guidance/{name}"] = f'{title}\n\n{note}<div lang="{written_in}" markdown>\n{rest}\n</div>\n'
 
