@@ -134,10 +134,12 @@ def test_missing_weasyprint_says_how_to_install_it(project: Path, monkeypatch):
     assert not (project / "site").exists()
 
 
-def test_pdf_true_in_config_builds_packs(project: Path):
+def test_pdf_true_in_config_builds_packs(project: Path, monkeypatch):
+    """Run as a user runs it: from inside the project, with no --project (every path relative to the cwd)."""
     cfg = project / "config" / "cssite.yml"
     cfg.write_text(cfg.read_text() + "pdf: true\n")
-    result = run("build", "--project", project)
+    monkeypatch.chdir(project)
+    result = run("build")
     assert result.exit_code == 0, result.output
     assert pack(project / "site", "en").is_file()
 

@@ -158,7 +158,7 @@ def html_of(pack: Pack, charts: dict[str, Path], fonts: dict[str, Path]) -> str:
 
     def chart(m: re.Match) -> str:
         path = charts.get(m.group(1))
-        return f'src="{path.as_uri()}"' if path else 'src=""'
+        return f'src="{path.resolve().as_uri()}"' if path else 'src=""'  # the cache may be relative to the cwd
 
     body = re.sub(r'src="assets/charts/([0-9A-Za-z_-]+)\.svg"', chart, body)
     return (f'<!DOCTYPE html><html lang="{pack.lang}"><head><meta charset="utf-8">'
