@@ -116,3 +116,26 @@ def test_init_with_another_language_writes_its_catalogue_and_builds(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert yaml.safe_load((tmp_path / "h/messages/es.yml").read_text()) == catalogue("en")
     assert run("validate", "--strict", "--project", tmp_path / "h").exit_code == 0
+
+
+def test_html_lang_is_the_projects_code_where_material_has_no_strings(tmp_path: Path):
+    """Material has no Central Kurdish (ckb, written right to left) and no de-CH: the pages borrow English and
+    German theme strings, but <html lang> names the project's language and ckb pages run right to left."""
+    write(tmp_path, "config/cssite.yml", CONFIG_DE.replace("[de, en]", "[ckb, de-CH, en]"))
+    write(tmp_path, "content/reviews/2026-Q3/support-emea.yml", MINIMAL_REVIEW)
+    write(tmp_path, "content/metrics/kpis.csv", MINIMAL_KPIS)
+    for lang in ("ckb", "de-CH"):
+        assert run("i18n", "init", lang, "--project", tmp_path).exit_code == 0
+    result = run("build", "--project", tmp_path)
+    assert result.exit_code == 0, result.output
+    for lang, direction in (("ckb", "rtl"), ("de-CH", "ltr"), ("en", "ltr")):
+        home = (tmp_path / f"site/{lang}/index.html").read_text()
+        assert f'<html lang="{lang}" ' in home, lang
+        assert re.search(rf'<body dir="{direction}"', home), lang
+        # the language switcher's links name each language by its own code
+        assert 'hreflang="ckb"' in home and 'hreflang="de-CH"' in home
+    # de-CH borrows Material's German strings (the language button's label), ckb Material's English ones.
+    assert 'aria-label="Sprache wechseln"' in (tmp_path / "site/de-CH/index.html").read_text()
+    assert 'aria-label="Select language"' in (tmp_path / "site/ckb/index.html").read_text()
+    # Swiss German numbers, from Babel's de_CH (a region code must reach Babel as one it parses).
+    assert "86.4" in (tmp_path / "site/de-CH/metrics/csat/index.html").read_text()

@@ -22,7 +22,10 @@ _cached = lru_cache(maxsize=1 << 16)
 
 @lru_cache(maxsize=None)
 def _locale(lang: str) -> Locale:
-    return Locale.parse(lang)
+    # Project codes are BCP 47 (`de-CH`, `pt-BR`); Babel parses `de_CH` (languages.locale converts).
+    from cssite.i18n.languages import locale
+
+    return locale(lang) or Locale.parse(lang)
 
 
 @_cached

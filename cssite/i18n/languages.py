@@ -62,6 +62,15 @@ def theme_language(code: str) -> str:
     return "en"
 
 
+def borrowed_direction(code: str) -> str | None:
+    """For a language whose theme strings are borrowed from English (Material has none of its own), the
+    writing direction Babel gives it (`rtl` for ckb, ps, yi …); None when Material knows the language."""
+    if theme_language(code) != "en" or code.split("-")[0] == "en":
+        return None
+    loc = locale(code)
+    return "rtl" if loc is not None and loc.character_order == "right-to-left" else "ltr"
+
+
 @lru_cache(maxsize=None)
 def lunr_stemmer(code: str) -> str | None:
     """The lunr language whose stemmer Material ships for this language, if any."""

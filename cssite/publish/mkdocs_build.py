@@ -193,7 +193,10 @@ def theme_language(lang: str) -> str:
 
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
                     site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None) -> dict:
+    from cssite.i18n.languages import borrowed_direction
+
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
+    direction = borrowed_direction(lang)
     base, complete = read_base_config(root)
     site_url = base_site_url(root, base)
     local = translated_theme(base, complete, labels) if labels else {}
@@ -207,7 +210,8 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         # Each language lives one folder down; its 404 page and sitemap need that in their URLs.
         **({"site_url": site_url.rstrip("/") + f"/{lang}/"} if site_url else {}),
         "theme": {"name": "material", "language": theme_language(lang), "custom_dir": str(theme_dir),
-                  **({"palette": local["palette"]} if "palette" in local else {})},
+                  **({"palette": local["palette"]} if "palette" in local else {}),
+                  **({"direction": direction} if direction else {})},
         **({"markdown_extensions": local["markdown_extensions"]} if "markdown_extensions" in local else {}),
         "nav": escaped_nav(nav),
         "not_in_nav": "\n".join(f"/{page}" for page in not_in_nav),
@@ -216,6 +220,8 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
         "extra": {
             "alternate": [{"name": language_name(l), "link": f"../{l}/", "lang": l} for l in languages],
             "cssite_search_worker": SEARCH_WORKER.rsplit("/", 1)[1] if _stems(lang) else False,
+            # <html lang>: the project's own code, also where Material's strings are borrowed (theme/partials).
+            "cssite_lang": lang,
         },
     }
 
