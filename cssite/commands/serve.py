@@ -5,6 +5,8 @@ temporary folder outside the project (removed on exit), so serve and `cssite bui
 serve never touches the published site/. The watcher (watchfiles) sees only
 config/, content/, templates/ and mkdocs.yml, and a file whose bytes did not change (a save without edits,
 a touch) does not trigger a build, so nothing the build writes can start another one.
+Each build runs inside this long-lived process with cssite/warm.py's caches active: compiled templates,
+converted pages and search entries that did not change are reused (figures: bench/serve_bench.py).
 
 Every HTML page is sent with a small script that long-polls /__cssite__/wait: the server answers when a
 build finished, and the page reloads itself. When the last build failed, each page carries a banner with
@@ -32,6 +34,7 @@ from pathlib import Path
 import click
 
 from cssite.errors import CssiteError, OptionError
+from cssite.warm import WarmBuilds
 
 WATCHED = ("config", "content", "templates", "mkdocs.yml")
 WAIT_SECONDS = 25  # a long poll answers at the latest after this, and the page asks again
@@ -88,16 +91,21 @@ class ServeState:
             self.has_site = self.has_site or has_site
             self.changed.notify_all()
 
-    def wait(self, since: int, timeout: float) -> int:
+    def snapshot(self) -> tuple[int, str | None, bool]:
+        """The build number, its error and whether a site exists, as one build left them."""
+        with self.changed:
+            return self.build, self.error, self.has_site
+
+    def wait(self, since: int, timeout: float) -> tuple[int, str | None]:
         with self.changed:
             self.changed.wait_for(lambda: self.build != since, timeout)
-            return self.build
+            return self.build, self.error
 
 
-def _banner(state: ServeState) -> str:
+def _banner(state: ServeState, error: str | None = None) -> str:
     title = "the last change has errors; this is the last good site." if state.has_site else \
         "the project has errors; the site is shown once they are fixed."
-    return BANNER.format(title=html.escape(title), messages=html.escape(state.error or ""))
+    return BANNER.format(title=html.escape(title), messages=html.escape(error or state.error or ""))
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -119,7 +127,10 @@ class Handler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         if self.path.startswith("/__cssite__/wait"):
             return self._wait()
-        if not self.state.has_site:
+        # The build number is read before the page: a build published in between makes the page reload once
+        # more, never wait with old text under a number that says it is new.
+        self.build, self.error, has_site = self.state.snapshot()
+        if not has_site:
             return self._send_html(NO_SITE_PAGE.format(banner=_banner(self.state)), HTTPStatus.SERVICE_UNAVAILABLE)
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -140,8 +151,8 @@ class Handler(SimpleHTTPRequestHandler):
                 since = int(self.path.split("since=", 1)[1].split("&", 1)[0])
             except ValueError:
                 since = -1
-        build = self.state.wait(since, WAIT_SECONDS)
-        body = json.dumps({"build": build, "error": self.state.error is not None}).encode()
+        build, error = self.state.wait(since, WAIT_SECONDS)
+        body = json.dumps({"build": build, "error": error is not None}).encode()
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -149,9 +160,9 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def _send_html(self, text: str, status: HTTPStatus = HTTPStatus.OK) -> None:
-        inject = RELOAD_SCRIPT % self.state.build
-        if self.state.error is not None and self.state.has_site:
-            inject = _banner(self.state) + inject
+        inject = RELOAD_SCRIPT % self.build
+        if self.error is not None and status != HTTPStatus.SERVICE_UNAVAILABLE:
+            inject = _banner(self.state, self.error) + inject
         at = text.rfind("</body>")
         text = text[:at] + inject + text[at:] if at >= 0 else text + inject
         body = text.encode("utf-8")
@@ -207,11 +218,19 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
                           "choose another port") from None
     url = f"http://127.0.0.1:{server.server_address[1]}/"
 
+    warm = WarmBuilds(root)  # compiled templates, converted pages and search entries, kept between builds
+
     def build() -> None:
         started = time.perf_counter()
         try:
-            run_build(root, site, commands=commands, languages=(lang,) if lang else None,
-                      allow_outside=allow_outside)
+            try:
+                with warm.active():
+                    run_build(root, site, commands=commands, languages=(lang,) if lang else None,
+                              allow_outside=allow_outside)
+            except BaseException:
+                warm.dropped()
+                raise
+            warm.kept()
         except CssiteError as exc:
             message = exc.format_message()
             click.echo(message, err=True)

@@ -62,7 +62,11 @@ def template_env(project_root: Path) -> jinja2.Environment:
     # `{#id}` is Markdown's heading-id syntax here, so Jinja comments use `{## … ##}` instead.
     # Jinja's own autoescape knows HTML only; pages are Markdown, so `finalize` sends every printed value that
     # is not Markup through the one escape function (render/markdown.py), and `e` means the same escaping.
+    from cssite import warm
+
+    # bytecode_cache: None in a build of its own; `cssite serve` keeps compiled templates between its builds.
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             bytecode_cache=warm.bytecode_cache(),
                              comment_start_string="{##", comment_end_string="##}", finalize=esc.finalize,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters.update(e=esc.text, escape=esc.text, forceescape=esc.text, code=esc.code)

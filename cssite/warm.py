@@ -1,0 +1,207 @@
+"""What a long-lived process (`cssite serve`) keeps in memory from one build to the next.
+
+A build in a fresh process compiles every Jinja template (cssite's page templates and Material's theme),
+lists the theme's files, converts every page's Markdown to HTML and parses every page for the search
+index. Between two saves in `cssite serve` almost all of that is the same, so while a `WarmBuilds` is
+active (serve wraps each build in it) these are reused:
+
+- compiled templates, in Jinja's bytecode cache: keyed by template file and environment settings and
+  checked against the source's checksum by Jinja itself, so an edited template is compiled again;
+- MkDocs' listing of the theme's files, when every theme folder lies outside the project (an installed
+  package does not change while serve runs; a project's own theme folder is listed again each build);
+- a page's Markdown → HTML conversion, when its Markdown after the plugins, its place, the Markdown
+  settings and the whole list of files (links are resolved and checked against it) are all the same;
+- a page's search entries, when its HTML, title, table of contents, metadata and the search settings are.
+
+A page's results are kept only from a build that succeeded, which in strict mode means one with no
+warning at all, so a reused page never hides a broken link. Everything else (loading, checking, KPIs,
+pages, nav, the config, the HTML of every page) is done as in any build: the same code with the same
+rules, only quicker. Nothing here is written to disk or shared with another process, and without an
+active `WarmBuilds` (`cssite build`, the tests) nothing changes at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from pathlib import Path
+
+import jinja2
+
+_active: "WarmBuilds | None" = None
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The compiled-template cache for a new Jinja environment: the active one, or None (compile as usual)."""
+    return _active.templates if _active is not None else None
+
+
+def _env_settings(env: jinja2.Environment) -> tuple:
+    """What the compiled code of a template depends on besides its source (Jinja's own key omits it)."""
+    def name(x):
+        return x if isinstance(x, (bool, type(None))) else f"{getattr(x, '__module__', '')}.{getattr(x, '__qualname__', x)}"
+
+    return (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+            env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
+            env.is_async, name(env.autoescape), name(env.finalize), tuple(sorted(env.extensions)))
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Jinja's bytecode cache, in memory: the code object itself, not a marshalled copy."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        hit = self.codes.get((bucket.key, _env_settings(bucket.environment)))
+        if hit is not None and hit[0] == bucket.checksum:
+            bucket.code = hit[1]
+
+    def dump_bytecode(self, bucket) -> None:
+        if bucket.code is not None:
+            self.codes[(bucket.key, _env_settings(bucket.environment))] = (bucket.checksum, bucket.code)
+
+
+def _toc_key(toc) -> tuple:
+    return tuple((t.title, t.id, t.level, _toc_key(t.children)) for t in toc or ())
+
+
+def _files_key(files) -> tuple:
+    """Every file of this build with where it goes: what link resolution and checking read. Once per build."""
+    key = getattr(files, "_cssite_warm_key", None)
+    if key is None:
+        key = tuple(sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files))
+        files._cssite_warm_key = key
+    return key
+
+
+def _markdown_key(page, config, files) -> tuple:
+    return (page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url, repr(config["markdown_extensions"]),
+            repr(config["mdx_configs"]), config.use_directory_urls, repr(config.validation), config.site_url,
+            _files_key(files))
+
+
+# Markdown extensions that read other files while converting a page: a page using one is converted every time.
+_READS_FILES = ("snippets", "include")
+
+
+def _language(config) -> str:
+    """The language a page belongs to: each build lays out docs/ and mkdocs.yml in a fresh work/<lang>/ folder."""
+    return Path(config.docs_dir).parent.name
+
+
+class WarmBuilds:
+    """The caches of one serve session. `with warm.active(): run_build(...)`; then `kept()` or `dropped()`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self.templates = _MemoryBytecode()
+        self.listings: dict[tuple, list[str]] = {}
+        self.pages: dict[tuple, tuple[tuple, dict]] = {}  # (config file, page) → (inputs, results)
+        self.search: dict[tuple, tuple[tuple, list]] = {}
+        self._pending_pages: dict = {}
+        self._pending_search: dict = {}
+        self.reused = {"pages": 0, "search": 0}
+
+    @contextlib.contextmanager
+    def active(self):
+        """Make this session's caches the ones every build in this process uses, until the block ends."""
+        global _active
+        from material.plugins.search.plugin import SearchIndex
+        from mkdocs.structure.pages import Page
+        from mkdocs.theme import Theme
+
+        patched = [(Theme, "get_env", self._get_env(Theme.get_env)), (Page, "render", self._render(Page.render)),
+                   (SearchIndex, "add_entry_from_context", self._index(SearchIndex.add_entry_from_context))]
+        saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patched]
+        self._pending_pages, self._pending_search = {}, {}
+        self.reused = {"pages": 0, "search": 0}
+        _active = self
+        for owner, name, fn in patched:
+            setattr(owner, name, fn)
+        try:
+            yield self
+        finally:
+            for owner, name, fn in saved:
+                setattr(owner, name, fn)
+            _active = None
+
+    def kept(self) -> None:
+        """The build succeeded: its pages' results may be reused by the next one."""
+        self.pages.update(self._pending_pages)
+        self.search.update(self._pending_search)
+        self._pending_pages, self._pending_search = {}, {}
+
+    def dropped(self) -> None:
+        """The build failed: nothing it computed is kept (a failed page must be converted again, and say why)."""
+        self._pending_pages, self._pending_search = {}, {}
+
+    # --- the three places MkDocs and Material are asked to reuse --------------------------------------
+
+    def _get_env(self, original):
+        warm = self
+
+        def get_env(theme):
+            env = original(theme)
+            env.bytecode_cache = warm.templates
+            dirs = tuple(str(Path(d).resolve()) for d in theme.dirs)
+            if not any(Path(d).is_relative_to(warm.root) for d in dirs):
+                listing = env.list_templates
+
+                def list_templates(extensions=None, filter_func=None):
+                    key = (dirs, tuple(extensions or ()), getattr(filter_func, "__code__", filter_func))
+                    if key not in warm.listings:
+                        warm.listings[key] = listing(extensions, filter_func)
+                    return list(warm.listings[key])
+
+                env.list_templates = list_templates
+            return env
+
+        return get_env
+
+    def _render(self, original):
+        warm = self
+
+        def render(page, config, files):
+            if any(word in str(ext) for ext in config["markdown_extensions"] for word in _READS_FILES):
+                return original(page, config, files)
+            slot = (_language(config), page.file.src_uri)
+            key = _markdown_key(page, config, files)
+            hit = warm.pages.get(slot)
+            if hit is not None and hit[0] == key:
+                done = copy.deepcopy(hit[1])
+                by_uri = {f.src_uri: f for f in files}
+                page.content, page.toc = done["content"], done["toc"]
+                page._title_from_render = done["title"]
+                page.present_anchor_ids = done["anchors"]
+                if done["links"] is not None:
+                    page.links_to_anchors = {by_uri[uri]: links for uri, links in done["links"].items()}
+                warm.reused["pages"] += 1
+                return
+            original(page, config, files)
+            links = getattr(page, "links_to_anchors", None)
+            warm._pending_pages[slot] = (key, copy.deepcopy({
+                "content": page.content, "toc": page.toc, "title": page._title_from_render,
+                "anchors": page.present_anchor_ids,
+                "links": None if links is None else {f.src_uri: dict(v) for f, v in links.items()}}))
+
+        return render
+
+    def _index(self, original):
+        warm = self
+
+        def add_entry_from_context(index, page):
+            slot = (repr(sorted(index.config.items())), page.file.src_uri, page.url)
+            key = (repr(sorted(index.config.items())), page.content, page.title, repr(page.meta), _toc_key(page.toc),
+                   page.url)
+            hit = warm.search.get(slot)
+            if hit is not None and hit[0] == key:
+                index.entries.extend(copy.deepcopy(hit[1]))
+                warm.reused["search"] += 1
+                return
+            before = len(index.entries)
+            original(index, page)
+            warm._pending_search[slot] = (key, copy.deepcopy(index.entries[before:]))
+
+        return add_entry_from_context
