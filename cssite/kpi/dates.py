@@ -68,6 +68,10 @@ class DateColumn:
     impossible: np.ndarray  # bool per row: the layout's shape, but no such day (2025-02-30)
     placeholder: np.ndarray  # bool per row: 0000-00-00 or before 1990 (treated as missing)
     notes: list[str] = field(default_factory=list)
+    # The clock time as written (the UTC offset dropped), when values carry offsets: `seconds` are the
+    # instants (durations between two zoned times are right across offsets and DST), `local` says which
+    # day, month and quarter the export's own clock put the event in (as the helpdesk's reports do).
+    local: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,20 @@ def _real(ymd: tuple[int, int, int]) -> bool:
 
 def _is_zero(part: str) -> bool:
     return bool(re.fullmatch(r"[0\W_]+", part)) and "0" in part
+
+
+_LATEST_YEAR = dt.date.today().year + 2  # beyond this, a date that no other layout reads is a placeholder
+
+
+def _placeholder_elsewhere(part: str, chosen: _Layout) -> bool:
+    """A value the column's layout does not read, that another layout reads as a placeholder year."""
+    if chosen.read(part) is not None:
+        return False
+    for lay in _LAYOUTS:
+        ymd = lay.read(part)
+        if ymd is not None and _in_range(ymd) and _real(ymd) and not EARLIEST.year <= ymd[0] <= _LATEST_YEAR:
+            return True
+    return False
 
 
 def split_format(fmt: str) -> tuple[str, str]:
@@ -222,7 +240,9 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
     lay = layout(date_fmt)
     zero, bad_shape, not_real = set(), set(), set()
     for p in parts:
-        if _is_zero(p):
+        if _is_zero(p) or _placeholder_elsewhere(p, lay):
+            # 0000-00-00, or `1900-01-01 00:00:00` / `9999-12-31` in a dd-mm-yyyy column: the helpdesk's
+            # "not yet", written in its own shape. Missing, counted as a placeholder (never "unreadable").
             zero.add(p)
         elif (ymd := lay.read(p)) is None:
             bad_shape.add(p)
@@ -267,7 +287,15 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
         secs[idx] = again
     col = _finish(secs, text, present, full[0], impossible, zeros)
     col.unreadable |= shapeless & present
+    if pc.any(pc.match_substring_regex(text, _OFFSET_RE)).as_py():
+        wall = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), r"\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)$", "")
+        local = _strptime(_normalise(wall), [date_fmt + " " + t for t in TIME_LAYOUTS if "%z" not in t] + [date_fmt])
+        col.local = np.where(np.isnan(col.seconds), np.nan, local)
     return col
+
+
+# A time followed by a UTC offset or zone letter: 2026-03-31T23:30:00-05:00, 10:00Z, 10:00 UTC.
+_OFFSET_RE = r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\s*$"
 
 
 def _finish(secs: np.ndarray, text: pa.Array, present: np.ndarray, fmt: str, impossible: np.ndarray,

@@ -65,7 +65,7 @@ NUMBER_FIELDS = frozenset(f.name for f in FIELD_SPECS if f.kind == "number")
 # Few distinct values: read dictionary-encoded and interpreted value by value.
 CODED_FIELDS = frozenset(f.name for f in FIELD_SPECS if f.kind == "coded")
 
-_KEYS = ("name", "description", "columns", "required", "statuses", "ratings", "sla", "outcomes", "dates",
+_KEYS = ("name", "description", "rows", "columns", "required", "statuses", "ratings", "sla", "outcomes", "dates",
          "event_log")
 # Preset sections: section -> (field, {key in the section: meaning}).
 _SECTIONS = {
@@ -95,6 +95,9 @@ class Preset:
     origin: str = ""  # where it was loaded from, for messages
     mapped: dict[str, str] = field(default_factory=dict)  # --map overrides, for messages
     declared: frozenset[tuple[str, str]] = frozenset()  # (field, value) set by --value, for messages
+    # "responses": each row is a survey answer, even with an id column (the id only finds re-exported
+    # duplicates; no ticket volume or backlog). "": tickets, or calls when there is an outcome column.
+    rows: str = ""
 
     def meaning(self, field_name: str, value: str) -> str | None:
         return self.values.get(field_name, {}).get(value.strip().casefold())
@@ -238,10 +241,13 @@ def _parse(path: Path, label: str) -> Preset:
     event_log = data.get("event_log", False)
     if day_first not in (None, True, False) or not isinstance(event_log, bool):
         fail(data.line, "'dates.day_first' must be true, false or empty, and 'event_log' true or false")
+    rows = data.get("rows") or ""
+    if rows not in ("", "tickets", "calls", "responses"):
+        fail(data.line_of("rows"), "'rows' must be tickets, calls or responses")
     if event_log and "updated_at" not in columns:
         fail(data.line_of("event_log"), "an event log needs an 'updated_at' column to find each ticket's latest row")
     return Preset(
         name=str(data.get("name") or Path(label).stem), columns=columns, required=required,
         description=str(data.get("description") or ""), values=values, scale=scale, good_from=good_from,
-        date_format=fmt or None, day_first=day_first, origin=label,
+        date_format=fmt or None, day_first=day_first, origin=label, rows="" if rows == "tickets" else rows,
     )

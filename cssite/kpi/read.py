@@ -63,6 +63,7 @@ class Column:
     distinct: bool = False  # id: no value repeats
     arrow: pa.Array | None = None  # id: the values themselves, to number several files together
     unknown: np.ndarray | None = None  # bool per row: a value was there but could not be read (≠ empty)
+    local: np.ndarray | None = None  # date: the clock time as written, when values carry UTC offsets
 
 
 @dataclass
@@ -82,12 +83,24 @@ class RawExport:
 
 @dataclass
 class LineMap:
-    """Data row index → line of the file (the header and skipped malformed rows accounted for)."""
+    """Data row index → the line of the file it starts on.
+
+    Without line breaks inside quoted values, it is arithmetic: the header and the skipped
+    malformed rows accounted for. When a value may hold a line break (the sniffed sample had one,
+    or a malformed row made the reader allow them), the lines are counted by one csv pass over
+    the file, the first time a line is asked for: a warning's line is the one an editor shows.
+    """
 
     first: int  # line of the first data row
     skipped: list[tuple[int, int]] = field(default_factory=list)  # (line, lines it spans) of skipped rows
+    exact: np.ndarray | None = None  # the start line of every data row, once counted
+    count: object = None  # () -> that array, or None when the csv pass disagrees with the table
 
     def line(self, row: int) -> int:
+        if self.exact is None and self.count is not None:
+            self.exact, self.count = self.count(), None
+        if self.exact is not None and 0 <= int(row) < len(self.exact):
+            return int(self.exact[int(row)])
         line = self.first + int(row)
         for at, span in self.skipped:
             if at <= line:
@@ -347,8 +360,7 @@ def read_export(path: Path, preset: Preset, options: ReadOptions | None = None,
                           f"(separator {layout.delimiter!r}); for example: {malformed[0][:120]!r}", path)
     if rows == 0:
         raise InputError("no data rows under the header", path)
-    located = _locate(path, layout, malformed)
-    lines = LineMap(layout.skip_rows + 1, [(line, text.count("\n") + 1) for line, text in located if line])
+    lines, located = _line_map(path, layout, rows, malformed)
     raw = RawExport(str(path), layout, rows, {}, {f: " + ".join(layout.headers[i] for i in c) for f, c in found.items()},
                     lines, located, notes)
 
@@ -406,7 +418,7 @@ def _convert(raw: RawExport, f: str, arr: pa.Array, preset: Preset, options: Rea
             _problem(raw, f, mask, arr, reason)
         if d.placeholder.any():
             raw.placeholders[f] = raw.placeholders.get(f, 0) + int(d.placeholder.sum())
-        return Column("date", d.seconds, unknown=d.unreadable | d.impossible)
+        return Column("date", d.seconds, unknown=d.unreadable | d.impossible, local=d.local)
     if spec.kind == "number":
         values, unknown = _numbers(arr, f)
         _problem(raw, f, unknown, arr, "unreadable")
@@ -519,6 +531,7 @@ def _read_table(path: Path, layout: Layout, found, types, forced_encoding: bool,
         if malformed and not newlines:
             newlines = True  # a quoted value with a line break past the sample: try once with them allowed
             continue
+        layout.quoted_newlines = newlines  # rows may span lines: line numbers are counted, not added up
         return table, malformed
     raise InputError("cannot read the file: it keeps changing shape between attempts", path)
 
@@ -572,15 +585,69 @@ def _quiet_unraisable():
         sys.unraisablehook = old
 
 
-def _locate(path: Path, layout: Layout, texts: list[str], limit: int = 1000) -> list[tuple[int, str]]:
-    """The line each skipped row starts on (searched in the file; 0 when not found)."""
+def _line_map(path: Path, layout: Layout, rows: int, malformed: list[str]) -> tuple[LineMap, list[tuple[int, str]]]:
+    """Where each data row and each skipped row starts; the skipped rows with their lines."""
+    first = layout.skip_rows + 1
+    if not layout.quoted_newlines and not malformed:
+        return LineMap(first), []
+    if malformed:  # reported now, all of them with their true lines: count every row's line at once
+        counted = _count_lines(path, layout, rows, len(malformed))
+        if counted is not None:
+            starts, bad = counted
+            return LineMap(first, exact=starts), list(zip(bad, malformed))
+        located = _locate(path, layout, malformed)
+        return LineMap(first, [(line, text.count("\n") + 1) for line, text in located if line]), located
+
+    def later() -> np.ndarray | None:
+        counted = _count_lines(path, layout, rows, 0)
+        return None if counted is None else counted[0]
+
+    return LineMap(first, count=later), []
+
+
+def _count_lines(path: Path, layout: Layout, rows: int, skipped: int) -> tuple[np.ndarray, list[int]] | None:
+    """(start line of each row the table kept, start line of each row it skipped), by one csv pass.
+
+    A row is skipped when its field count is not the header's (an unclosed quote swallows the rest of
+    the file into one such row), as Arrow does; empty lines are no rows. None when the pass does not
+    find the table's own counts (then the caller falls back to searching the skipped rows' text).
+    """
+    width = len(layout.headers)
+    starts: list[int] = []
+    bad: list[int] = []
+    try:
+        with open(path, encoding=layout.encoding, errors="replace", newline="") as f:
+            reader = csv.reader(f, delimiter=layout.delimiter)
+            before, head = 0, 0
+            for row in reader:
+                start, before = before + 1, reader.line_num
+                if not row:
+                    continue
+                if head < layout.skip_rows:
+                    head += 1
+                elif len(row) == width:
+                    starts.append(start)
+                else:
+                    bad.append(start)
+    except (OSError, csv.Error, UnicodeError, LookupError):
+        return None
+    if len(starts) != rows or len(bad) != skipped:
+        return None
+    return np.asarray(starts, dtype=np.int64), bad
+
+
+def _locate(path: Path, layout: Layout, texts: list[str]) -> list[tuple[int, str]]:
+    """The line each skipped row starts on, searched as text in the file (0 when not found).
+
+    Only a fallback for files the csv pass of `_count_lines` reads differently from Arrow.
+    """
     if not texts:
         return []
     out = []
     try:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             pos, line = 0, 1
-            for t in texts[:limit]:
+            for t in texts:
                 try:
                     needle = t.encode(layout.encoding if layout.encoding != "utf-8-sig" else "utf-8")
                 except UnicodeError:
@@ -594,7 +661,7 @@ def _locate(path: Path, layout: Layout, texts: list[str], limit: int = 1000) -> 
                 out.append((line, t))
     except (OSError, ValueError):
         return [(0, t) for t in texts]
-    return out + [(0, t) for t in texts[limit:]]
+    return out
 
 
 def _sample_rows(path: Path, layout: Layout, limit: int = 500) -> list[list[str]]:

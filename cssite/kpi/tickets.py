@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from cssite.errors import InputError
 from cssite.kpi.presets import Preset
 from cssite.kpi.quality import EventLog, QualityReport, ValueProblem
 from cssite.kpi.read import Column, RawExport, id_column
@@ -111,11 +112,11 @@ def build_tickets(raws: list[RawExport], preset: Preset, scope: Scope, report: Q
     _drop_impossible(cols, solved, rows)
 
     keep = rows.keep
-    periods, period = _periods(_get(cols, "created_at"), scope, keep)
+    periods, period = _periods(_clock(cols.get("created_at")), scope, keep)
     team_ids, team = _teams(cols.get("team"), scope, keep, report)
     idx = np.flatnonzero(keep)
     t = Tickets(periods=periods, period=period[idx], teams=team_ids, team=team[idx],
-                is_ticket_export="id" in cols or "outcome" in cols)
+                is_ticket_export=("id" in cols or "outcome" in cols) and preset.rows != "responses")
     _measures(t, cols, idx, solved, backlog, preset, rows, report)
 
     report.tickets = len(idx)
@@ -154,7 +155,10 @@ def _concat(raws: list[RawExport]) -> dict[str, Column]:
             chunks = [p.values if p is not None else np.full(r.rows, np.nan) for p, r in zip(parts, raws)]
             unknown = [p.unknown if p is not None and p.unknown is not None else np.zeros(r.rows, dtype=bool)
                        for p, r in zip(parts, raws)]
-            out[f] = Column(kind, np.concatenate(chunks), unknown=np.concatenate(unknown))
+            local = None
+            if any(p is not None and p.local is not None for p in parts):
+                local = np.concatenate([p.local if p.local is not None else p.values for p in parts])
+            out[f] = Column(kind, np.concatenate(chunks), unknown=np.concatenate(unknown), local=local)
     return out
 
 
@@ -167,7 +171,16 @@ def _one_row_per_ticket(cols: dict[str, Column], rows: _Rows, report: QualityRep
         rows.drop(ids < 0, "no ticket id", "no_id")
         report.event_log = _reduce_event_log(cols, rows)
     else:
-        rows.drop(_later_duplicates(ids, rows.keep), "duplicate ticket id (the last row is kept)", "duplicate_id")
+        dup = _later_duplicates(ids, rows.keep)
+        rows.drop(dup, "duplicate ticket id (the last row is kept)", "duplicate_id")
+        if (k := int(dup.sum())):
+            # Said as a warning: a call id unique only within its line (Technion's call_id) merges real calls.
+            path, line = rows.where(int(np.flatnonzero(dup)[0]))
+            col = _header(rows, "id")
+            report.note(path, line, f"{k:,} row{'s repeat' if k > 1 else ' repeats'} an id of column '{col}' found again "
+                        "further down: only the last row of each id is kept. If an id is unique only together with "
+                        f"another column, join them (--map \"id=COLUMN+{col}\"); if the file is a change log, map "
+                        "its update time (--map updated_at=COLUMN)")
 
 
 def _reduce_event_log(cols: dict[str, Column], rows: _Rows) -> EventLog:
@@ -210,6 +223,8 @@ def _reduce_event_log(cols: dict[str, Column], rows: _Rows) -> EventLog:
             blank &= ~col.unknown[latest]  # an unreadable value is not an empty one
         if blank.any():
             col.values[latest[blank]] = v[last[blank]]
+            if col.local is not None:
+                col.local[latest[blank]] = col.local[sorted_rows][last[blank]]
             filled += int(blank.sum())
     mask = np.zeros(len(rows.keep), dtype=bool)
     mask[latest] = True
@@ -257,6 +272,16 @@ def _solved(cols: dict[str, Column], preset: Preset, rows: _Rows,
                       if m is None and counts[c + 1] and lab}
         if undeclared:
             report.undeclared["status"] = dict(sorted(undeclared.items(), key=lambda kv: (-kv[1], kv[0])))
+            declared = sum(int(counts[c + 1]) for c, m in enumerate(meaning) if m is not None)
+            if not declared:
+                # A status vocabulary the preset knows nothing of (a complaints log's "Closed with
+                # explanation"): every ticket would be open, the backlog the whole file. Refuse.
+                first = next(iter(report.undeclared["status"]))
+                values = ", ".join(f"'{v}' ({k})" for v, k in list(report.undeclared["status"].items())[:6])
+                raise InputError(f"column '{_header(rows, 'status')}' (status): none of its values is a status "
+                                 f"preset {preset.name} declares ({values}); say what each means with "
+                                 f"--value \"status:{first}=solved\" (or open, or ignore), or leave the column out "
+                                 "with --map status=", rows.raws[0].path)
         for f in ("solved_at", "resolution_minutes", "resolution_business_minutes"):
             if f in cols:
                 with np.errstate(invalid="ignore"):
@@ -432,6 +457,15 @@ def _outcomes(col: Column, idx: np.ndarray, preset: Preset, report: QualityRepor
     if undeclared:
         report.undeclared["outcome"] = dict(sorted(undeclared.items(), key=lambda kv: (-kv[1], kv[0])))
     return table[col.values[idx]]
+
+
+def _clock(col: Column | None) -> np.ndarray | None:
+    """The times that decide a row's period: as the export's clock wrote them (a UTC offset dropped)."""
+    if col is None:
+        return None
+    if col.local is None:
+        return col.values
+    return np.where(np.isnan(col.values), np.nan, col.local)
 
 
 def _get(cols: dict[str, Column], f: str) -> np.ndarray | None:
