@@ -427,3 +427,48 @@ def test_the_clock_written_decides_the_quarter_and_instants_the_duration(tmp_pat
     got = kpis(run(write(tmp_path, "t.csv", text), "--preset", "zendesk"))
     assert got[(quarter, "support-emea", "resolution_time")] == (2.0, 1)
     assert got[(quarter, "support-emea", "ticket_volume")] == (1, 1)
+
+
+# ---------------------------------------------------------------- options and definitions
+
+def test_metrics_option_keeps_only_the_named_metrics(tmp_path):
+    path = write(tmp_path, "zendesk.csv", zendesk_bytes())
+    got = kpis(run(path, *ZD_ARGS, "--metrics", "csat,backlog", "--metrics", "fcr"))
+    assert {k[2] for k in got} == {"csat", "backlog", "fcr"}
+    assert got[("2026-Q1", "all", "csat")] == ZD_EXPECTED[("2026-Q1", "all", "csat")]
+    r = run(path, *ZD_ARGS, "--metrics", "csatt")
+    assert r.exit_code == 2 and "'csatt' is not a metric" in r.output
+    r = run(path, *ZD_ARGS, "--metrics", "nps")
+    assert r.exit_code == 1 and "no KPI could be computed (nps: no nps_score column)" in r.stderr
+
+
+def test_every_call_metric_says_which_calls_it_leaves_out_in_every_language():
+    from importlib import resources
+
+    from cssite.errors import Diagnostics
+    from cssite.yamlio import load_yaml
+
+    with resources.as_file(resources.files("cssite").joinpath("data", "metrics.yml")) as p:
+        catalogue = load_yaml(p, Diagnostics())
+    missing = {"en": "is missing", "fr": "connu", "ru": "без известного", "et": "pole teada", "zh": "没有"}
+    for metric in ("asa", "abandonment_rate", "service_level", "aht"):
+        for lang, words in missing.items():
+            assert words in catalogue[metric]["definition"][lang], (metric, lang)
+
+
+def test_ratings_on_another_scale_are_refused_not_trimmed(tmp_path):
+    # 0–10 satisfaction read on the survey preset's 1–5 scale: keeping the 4 alone would give CSAT 100 %.
+    text = "Response ID,Submitted at,CSAT\nR1,2026-01-05,10\nR2,2026-01-06,4\nR3,2026-01-07,0\nR4,2026-01-07,\n"
+    path = write(tmp_path, "s.csv", text)
+    r = run(path, "--preset", "survey")
+    assert r.exit_code == 1
+    assert "s.csv:2: error: column 'CSAT' (csat_rating): 2 ratings (0, 10) outside preset survey's 1–5 scale" \
+        in r.stderr
+    from importlib import resources
+
+    survey = resources.files("cssite").joinpath("data", "presets", "survey.yml").read_text(encoding="utf-8")
+    own = survey.replace("scale: 5 ", "scale: 10").replace("good_from: 4", "good_from: 9")
+    assert own != survey
+    preset = write(tmp_path, "ten.yml", own)
+    got = kpis(run(path, "--preset", preset))
+    assert got == {("2026-Q1", "all", "csat"): (33.3, 3)}  # 10 good; 4 and 0 not; the blank is no rating

@@ -54,10 +54,12 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
         rows = [r for r in rows if _within(r.period, options.period)]
         report.periods = [p for p in report.periods if _within(p, options.period)]
     report.unit = "calls" if tickets.outcome is not None else "tickets" if tickets.is_ticket_export else "responses"
+    chosen = [m for m in METRICS if m in options.metrics] if options.metrics else list(METRICS)
+    rows = [r for r in rows if r.metric in chosen]  # --metrics (metrics: in the config): only these
     present = {r.metric for r in rows}
-    report.metrics = [m for m in METRICS if m in present]
+    report.metrics = [m for m in chosen if m in present]
     report.absent = {m: absent.get(m, "reported for the export's last period only" if m == "backlog"
-                                   else f"no values in {options.period}") for m in METRICS if m not in present}
+                                   else f"no values in {options.period}") for m in chosen if m not in present}
     for path, line, message in report.warnings():
         diags.warning(path, line, message)
     if not rows:
@@ -78,6 +80,11 @@ def check_options(options: KpiOptions, known_teams: frozenset[str] | None) -> No
             expected = f"one of {', '.join(sorted(known_teams))}" if known_teams is not None else \
                 "a lowercase id like support-emea"
             raise OptionError(f"team map '{value}={team}': '{team}' is not a team id ({expected})")
+    unknown = [m for m in options.metrics if m not in METRICS]
+    if unknown:
+        raise OptionError(f"--metrics: {', '.join(repr(m) for m in unknown)} "
+                          f"{'is not a metric' if len(unknown) == 1 else 'are not metrics'} cssite kpi computes "
+                          f"({', '.join(METRICS)})")
     for f, fmt in options.date_formats.items():
         if f != "*" and f not in DATE_FIELDS:
             raise OptionError(f"--date-format '{f}={fmt}': {f} is not a date field ({', '.join(sorted(DATE_FIELDS))})")

@@ -413,6 +413,7 @@ def _measures(t: Tickets, cols: dict[str, Column], idx: np.ndarray, solved, back
     if "sla_met" in cols:
         t.sla = lookup("sla_met", lambda v: _sla_value(v, preset))
     if "csat_rating" in cols:
+        _check_scale(cols["csat_rating"], idx, preset, rows)
         t.csat = lookup("csat_rating", lambda v: _csat_value(v, preset), missing=NO_RATING).astype("int8")
         t.csat_tracks_offers = bool((t.csat >= OFFERED).any())  # OFFERED or NOT_OFFERED
     if "nps_score" in cols:
@@ -517,9 +518,36 @@ def _csat_value(v: str, preset: Preset) -> float | None:
     if m is not None:
         return {"good": GOOD, "bad": BAD, "offered": OFFERED, "not_offered": NOT_OFFERED}.get(m)
     x = _number(v.strip().lower())
-    if x is None or not 1 <= x <= preset.scale:
+    if x is None or not (0 if preset.scale >= 10 else 1) <= x <= preset.scale:
         return None
     return GOOD if x >= preset.good_from else BAD
+
+
+def _check_scale(col: Column, idx: np.ndarray, preset: Preset, rows: _Rows) -> None:
+    """Numeric ratings outside the preset's scale (a 0–10 survey read as 1–5): refuse, never keep the subset.
+
+    Left out one by one, the ratings that happen to fit would give a CSAT of another question.
+    """
+    low = 0 if preset.scale >= 10 else 1  # a 0–10 scale starts at 0
+    outside: dict[int, float] = {}
+    for code, label in enumerate(col.labels):
+        if preset.meaning("csat_rating", label) is None and re.fullmatch(r"\s*-?\d+(?:[.,]\d+)?\s*", label):
+            x = float(label.strip().replace(",", "."))
+            if not low <= x <= preset.scale:
+                outside[code] = x
+    if not outside:
+        return
+    hit = np.isin(col.values[idx], list(outside))
+    if not hit.any():
+        return
+    path, line = rows.where(int(idx[np.flatnonzero(hit)[0]]))
+    seen = sorted({outside[c] for c in np.unique(col.values[idx][hit])})
+    shown = ", ".join(f"{x:g}" for x in seen[:5])
+    raise InputError(f"column '{_header(rows, 'csat_rating')}' (csat_rating): {int(hit.sum()):,} rating"
+                     f"{'s' if hit.sum() > 1 else ''} ({shown}) outside preset {preset.name}'s {low}–{preset.scale} "
+                     "scale, so this is another scale, not bad values. Use a preset whose ratings: section sets "
+                     "scale: and good_from: (e.g. scale: 10, good_from: 9; copy one from cssite/data/presets/), or "
+                     f"say what each value means with --value \"csat_rating:{seen[-1]:g}=good\"", path, line)
 
 
 def _sla_value(v: str, preset: Preset) -> float | None:

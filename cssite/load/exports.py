@@ -24,7 +24,7 @@ from cssite.load.kpis import kpi_frame
 from cssite.model import Config, KpiOptions, Metric, Period
 
 CACHE_AREA = "kpi"
-ENGINE_VERSION = "3"  # bump when a definition changes, so old cached results are not reused
+ENGINE_VERSION = "4"  # bump when a definition changes, so old cached results are not reused
 
 
 def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], diags: Diagnostics,
