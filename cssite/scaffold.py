@@ -144,19 +144,45 @@ def quarter_of(day: dt.date) -> Period:
     return Period(dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), "quarter")
 
 
-def install_spec() -> str:
-    """What CI should `pip install`: the git URL this cssite came from when pip recorded one (PEP 610)."""
+# Written into the CI files when nobody knows where the team installs cssite from; the CI's install step
+# stops with a message naming the variable rather than failing on a URL that does not exist.
+PLACEHOLDER_SPEC = "cssite @ git+https://github.com/YOUR-ORG/cssite.git"
+# Schemes a CI runner can reach. A file:// URL (a clone on this machine) or a local folder means nothing there.
+_REMOTE_SCHEMES = ("https", "http", "ssh", "git")
+
+
+def install_spec() -> str | None:
+    """What CI should `pip install`: the remote git URL this cssite came from, when pip recorded one (PEP 610),
+    pinned to the commit that was installed; None when it came from a checkout, a folder or a local clone."""
+    from urllib.parse import urlsplit, urlunsplit
+
     try:
         raw = metadata.distribution("cssite").read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         raw = None
-    if raw:
-        info = json.loads(raw)
-        vcs = info.get("vcs_info")
-        if vcs and info.get("url"):
-            rev = vcs.get("requested_revision") or vcs.get("commit_id")
-            return f"cssite @ {vcs.get('vcs', 'git')}+{info['url']}" + (f"@{rev}" if rev else "")
-    return "cssite @ git+https://github.com/YOUR-ORG/cssite.git"  # installed from a checkout: say where it lives
+    if not raw:
+        return None
+    info = json.loads(raw)
+    vcs, url = info.get("vcs_info"), info.get("url")
+    if not vcs or not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in _REMOTE_SCHEMES or not parts.hostname:
+        return None
+    # Never copy a password or token from the URL into a file that gets committed (ssh's `git@` may stay).
+    user = parts.username if parts.scheme == "ssh" and parts.username and not parts.password else None
+    netloc = (f"{user}@" if user else "") + parts.hostname + (f":{parts.port}" if parts.port else "")
+    clean = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    rev = vcs.get("requested_revision") or vcs.get("commit_id")
+    return f"cssite @ {vcs.get('vcs', 'git')}+{clean}" + (f"@{rev}" if rev else "")
+
+
+def project_home(spec: str | None) -> str | None:
+    """A web address for cssite in the project README: the https git URL it was installed from, if any."""
+    if not spec:
+        return None
+    url = spec.split("+", 1)[1].rsplit("@", 1)[0] if "+" in spec else ""
+    return url.removesuffix(".git") if url.startswith("https://") else None
 
 
 def _scaffold(name: str) -> str:
@@ -180,9 +206,10 @@ def project_files(languages: list[str], teams: list[StarterTeam], today: dt.date
     team_names = [(t.id, {lang: t.name for lang in languages} if t.name else _texts(languages, "init.team_name"))
                   for t in teams]
     spec = install_spec()
-    fill = {"@CSSITE_SPEC@": spec, "@FAIL_UNDER@": str(CI_FAIL_UNDER), "@SITE_NAME@": site_name[default],
+    home = project_home(spec)
+    fill = {"@CSSITE_SPEC@": spec or PLACEHOLDER_SPEC, "@FAIL_UNDER@": str(CI_FAIL_UNDER), "@SITE_NAME@": site_name[default],
             "@LANGUAGES@": ", ".join(languages), "@DEFAULT_LANG@": default, "@FIRST_TEAM@": teams[0].id,
-            "@CSSITE_HOME@": spec.split("+", 1)[-1].split("@")[0] if "+" in spec else "https://pypi.org/"}
+            "@CSSITE@": f"[cssite]({home})" if home else "cssite"}
 
     def filled(name: str) -> str:
         text = _scaffold(name)

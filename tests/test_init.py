@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,79 @@ def test_python_dash_m_cssite_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "cssite", "init", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "--languages" in result.stdout and "--example" in result.stdout
+
+
+def _shell(script: str, cwd: Path, env: dict[str, str], shell: list[str]) -> subprocess.CompletedProcess:
+    # The cssite of this test run, found on PATH as the CI runner finds the one it installed.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.run([*shell, script], cwd=cwd, env={**os.environ, **env, "PATH": path},
+                          capture_output=True, text=True)
+
+
+def test_the_github_workflow_steps_run_as_written(tmp_path: Path):
+    """Each `run:` step of the build job, in order, in bash as GitHub runs it, on the project init wrote."""
+    project = tmp_path / "h"
+    _init(project, "--languages", "et,en", "--team", "support-emea=EMEA tugi")
+    gh = yaml.safe_load((project / ".github/workflows/handbook.yml").read_text())
+    env = {**gh["env"], "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    assert "YOUR-ORG" in env["CSSITE_SPEC"]  # installed from a checkout: nobody knows the team's URL yet
+    ran = []
+    for step in gh["jobs"]["build"]["steps"]:
+        if "run" not in step:
+            continue
+        result = _shell(step["run"], project, env, ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        if "pip install" in step["run"]:
+            # With the placeholder the step stops at once, saying which variable to set (pip is never reached).
+            assert result.returncode == 1 and "::error file=.github/workflows/handbook.yml::set CSSITE_SPEC" \
+                in result.stdout, result.stdout + result.stderr
+            continue
+        assert result.returncode == 0, (step["run"], result.stdout, result.stderr)
+        ran.append(step["run"].split()[1])
+    assert ran == ["validate", "i18n", "build", "diff"]
+    assert (project / "site/et/index.html").is_file()  # what upload-pages-artifact takes
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## ") and "EMEA tugi" in summary
+
+
+def test_the_gitlab_pages_script_runs_as_written(tmp_path: Path):
+    project = tmp_path / "h"
+    _init(project)
+    gl = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+    for line in gl["pages"]["script"]:
+        result = _shell(line, project, gl["variables"], ["sh", "-e", "-c"])
+        if "CSSITE_SPEC" in line:
+            if "case" in line:
+                assert result.returncode == 1 and "set CSSITE_SPEC" in result.stdout
+            continue  # the install itself: this test run's cssite is the installed one
+        assert result.returncode == 0, (line, result.stdout, result.stderr)
+    assert (project / "public/en/index.html").is_file()
+    assert (project / "changes.md").read_text().startswith("## ")
+    assert all((project / p).exists() for p in gl["pages"]["artifacts"]["paths"])
+
+
+def test_ci_files_name_a_remote_install_spec_only(monkeypatch):
+    """A git URL pip recorded is written into the CI files (pinned, without credentials); a local clone is not."""
+    import json as _json
+
+    from cssite import scaffold
+
+    class Dist:
+        def __init__(self, info):
+            self.info = info
+
+        def read_text(self, name):
+            return _json.dumps(self.info)
+
+    cases = [
+        ({"url": "https://tok:secret@git.example.org/cs/cssite.git",
+          "vcs_info": {"vcs": "git", "commit_id": "abc123"}}, "cssite @ git+https://git.example.org/cs/cssite.git@abc123"),
+        ({"url": "ssh://git@git.example.org/cs/cssite.git", "vcs_info": {"vcs": "git", "requested_revision": "v1"}},
+         "cssite @ git+ssh://git@git.example.org/cs/cssite.git@v1"),
+        ({"url": "file:///home/me/cssite", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}, None),
+        ({"url": "file:///home/me/cssite", "dir_info": {}}, None),
+    ]
+    for info, expected in cases:
+        monkeypatch.setattr(scaffold.metadata, "distribution", lambda name, info=info: Dist(info))
+        assert scaffold.install_spec() == expected
+    assert scaffold.project_home("cssite @ git+https://git.example.org/cs/cssite.git@abc123") == \
+        "https://git.example.org/cs/cssite"
