@@ -108,9 +108,13 @@ def cli() -> None:
       cssite serve             live preview while you edit
       cssite validate          check every file, report every problem
       cssite build             validate, then build the site into site/
-      cssite i18n status       how much user text is translated
-      cssite kpi EXPORT.csv    compute KPIs from a helpdesk export
+      cssite review new TEAM   start next quarter's review from the latest
       cssite diff              what changed since the last review
+      cssite i18n status       how much user text is translated
+      cssite i18n init LANG    the site's words for another language
+      cssite kpi EXPORT.csv    compute KPIs from a helpdesk export
+
+    Each command has --help. `python -m cssite` runs the same commands.
     """
 
 
