@@ -362,8 +362,9 @@ def review_new(project: Path, team: str, period: str | None, allow_outside: tupl
     """Start next quarter's review of TEAM from its latest one.
 
     Writes content/reviews/PERIOD/TEAM.yml with the same item ids and texts
-    (so the changes page shows only what you then edit), the open objectives
-    carried over (done and dropped ones left out), and a comment at the top
+    (so the changes page shows only what you then edit), the team's own
+    comments and layout, the open objectives carried over (done and dropped
+    ones left out), the title's quarter moved on, and a comment at the top
     saying what to update. PERIOD (like 2026-Q4) defaults to the quarter
     after the latest review. An existing review is never overwritten.
     """

@@ -287,55 +287,114 @@ def write_files(target: Path, files: dict[str, str | bytes]) -> None:
 # --- cssite review new ------------------------------------------------------------------------------
 
 CLOSED_STATUSES = ("done", "dropped")
+_OWN_HEADER = "started by `cssite review new`"
+
+# How titles name a quarter (the example's and Babel's forms): Q3 / T3, III kvartal / III квартал, 第三季度 / 第3季度.
+_ROMAN = ("I", "II", "III", "IV")
+_HAN = "一二三四"
 
 
-class _ReviewDumper(__import__("yaml").SafeDumper):
-    """Block style, keys in their order, short lists of scalars inline ([csat, fcr]) as people write them."""
+def _moved_on(text: str, old: Period, new: Period) -> str:
+    """`text` with each way it names the old quarter changed to the new one; unchanged when it names none."""
+    import re
+
+    q0, q1 = (old.start.month - 1) // 3 + 1, (new.start.month - 1) // 3 + 1
+    out = text.replace(old.code, new.code)
+    out = re.sub(rf"(?<![\w-])([QT]){q0}(?!\w)", rf"\g<1>{q1}", out)
+    out = re.sub(rf"(?<!\w){_ROMAN[q0 - 1]}(?=\.?\s+(?:kvartal|квартал))", _ROMAN[q1 - 1], out)
+    out = re.sub(rf"第[{_HAN[q0 - 1]}{q0}]季度", lambda m: f"第{_HAN[q1 - 1] if m[0][1] in _HAN else q1}季度", out)
+    if out != text and old.start.year != new.start.year:
+        out = re.sub(rf"(?<!\d){old.start.year}(?!\d)", str(new.start.year), out)
+    return out
 
 
-def _represent_list(dumper, data):
-    flow = all(isinstance(v, (str, int, float)) for v in data) and len(data) <= 8
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+def _yaml_round_trip(text: str):
+    """A ruamel.yaml reader/writer set to the file's own indentation, and the file's data with its comments."""
+    import io
 
+    from ruamel.yaml import YAML
+    from ruamel.yaml.util import load_yaml_guess_indent
 
-_ReviewDumper.add_representer(list, _represent_list)
+    _, seq_indent, offset = load_yaml_guess_indent(text)
+    best = None
+    for mapping in (2, 4, seq_indent or 2):  # the one that writes the file back as it was
+        rt = YAML()
+        rt.preserve_quotes, rt.width = True, 4096  # never re-wrap or re-quote the team's texts
+        rt.indent(mapping=mapping, sequence=seq_indent or 2, offset=offset or 0)
+        data = rt.load(text)
+        out = io.StringIO()
+        rt.dump(data, out)
+        if out.getvalue() == text:
+            return rt, data
+        best = best or (rt, data)
+    return best
 
 
 def next_review_yaml(source_text: str, source_path: str, period: Period) -> tuple[str, list[str]]:
     """Next quarter's review from the text of the latest one: the same items and texts, the open objectives.
 
-    Returns the new file's text and the ids of the objectives left out (done or dropped). The title is left
-    out too (it usually names the old quarter; the default title names the new one).
+    Returns the new file's text and the ids of the objectives left out (done or dropped). The file is the
+    team's own, round-tripped by ruamel.yaml: its comments, key order, quoting, flow lists and indentation
+    stay; only the period changes, the finished objectives go, and the title's quarter names move on
+    (Q3 → Q4, T3 → T4, III → IV kvartal/квартал, 第三季度 → 第四季度; where a title names none it is kept as
+    written and the header asks to check it). A header `review new` wrote earlier is replaced, not stacked.
     """
-    import yaml
+    import io
 
-    data = yaml.safe_load(source_text)
-    old_period = str(data.get("period"))
-    data["period"] = period.code
-    old_title = data.pop("title", None)
-    kept, left_out = [], []
-    for o in data.get("objectives") or []:
-        status = o.get("status") if isinstance(o, dict) else None
-        (left_out if status in CLOSED_STATUSES else kept).append(o)
-    if "objectives" in data:
-        data["objectives"] = kept
-    body = yaml.dump(data, Dumper=_ReviewDumper, allow_unicode=True, sort_keys=False, width=110,
-                     default_flow_style=False)
+    lines = source_text.splitlines(keepends=True)
+    if lines and lines[0].startswith("#") and _OWN_HEADER in lines[0]:  # the comment block at the top, and the
+        end = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))  # blank lines
+        while end < len(lines) and not lines[end].strip():
+            end += 1
+        source_text = "".join(lines[end:])
+    rt, data = _yaml_round_trip(source_text)
+    old = Period.parse(str(data.get("period")))
+    old_code = str(data.get("period"))
+    value = data.get("period")
+    data["period"] = type(value)(period.code) if isinstance(value, str) and type(value) is not str else period.code
+    left_out = []
+    objectives = data.get("objectives")
+    if isinstance(objectives, list):
+        for i in reversed(range(len(objectives))):
+            o = objectives[i]
+            if isinstance(o, dict) and o.get("status") in CLOSED_STATUSES:
+                left_out.insert(0, o)
+                del objectives[i]
+    title_note = None
+    title = data.get("title")
+    if title is not None and old is not None:
+        texts = title if isinstance(title, dict) else {None: title}
+        kept_as_written = []
+        for key, text in list(texts.items()):
+            if isinstance(text, str):
+                moved = _moved_on(text, old, period)
+                if moved == text:
+                    kept_as_written.append(key)
+                elif isinstance(title, dict):
+                    title[key] = type(text)(moved) if type(text) is not str else moved
+                else:
+                    data["title"] = type(text)(moved) if type(text) is not str else moved
+        if kept_as_written:
+            which = "" if not isinstance(title, dict) else f" ({', '.join(str(k) for k in kept_as_written)})"
+            title_note = f"#  - the title{which} names no quarter cssite recognises: check it still fits {period.code};"
+        else:
+            title_note = f"#  - the title now names {period.code} where it named {old_code}: check the wording;"
+    body = io.StringIO()
+    rt.dump(data, body)
     closed = ", ".join(f"{o.get('id')} ({o.get('status')})" for o in left_out)
-    lines = [
-        f"# {data.get('team')} for {period.code}, started by `cssite review new` from {source_path} ({old_period}).",
+    header = [
+        f"# {data.get('team')} for {period.code}, {_OWN_HEADER} from {source_path} ({old_code}).",
         "# Update it for the new quarter; the changes page and `cssite diff` will show exactly what you edit:",
         "#  - items: reword what changed, adjust weight and rating, remove what no longer holds, add new items",
         "#    with new ids (keep the ids of items that stay, never reuse one);",
         "#  - the metrics each item cites;",
         "#  - objectives still open are carried over: update their status, target and due date, add new ones;",
-        "#  - the summary still describes the previous quarter.",
+        *([title_note] if title_note else []),
+        f"#  - the summary still describes {old_code}.",
     ]
     if left_out:
-        lines.append(f"# Left out as finished: {closed}.")
-    if old_title is not None:
-        lines.append("# The previous title was left out: without one the page is titled by its period.")
-    return "\n".join(lines) + "\n" + body, [str(o.get("id")) for o in left_out]
+        header.append(f"# Left out as finished: {closed}.")
+    return "\n".join(header) + "\n\n" + body.getvalue(), [str(o.get("id")) for o in left_out]
 
 
 def next_quarter(p: Period) -> Period:
