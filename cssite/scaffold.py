@@ -2,7 +2,8 @@
 
 The commented config/cssite.yml is written from cssite.schema (each key's description and default), so it
 cannot drift from what the loader accepts. The starter review and KPI file are examples in every chosen
-language; the CI files and the project README come from cssite/data/scaffold/.
+language; the config comments and the project README are in the default language (its catalogue), the CI
+files come from cssite/data/scaffold/.
 """
 
 from __future__ import annotations
@@ -37,30 +38,53 @@ def _q(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def _comment(f: Field) -> str:
-    """`The site's title. Required.` / `… Default: 30.`: what the key is, and what leaving it out means."""
-    tail = " Required." if f.required else (f" Default: {f.default_yaml()}." if f.default is not None else "")
-    return f"{f.description}.{tail}"
+def _comment(f: Field, t: Messages | None = None, schema: Schema | None = None) -> str:
+    """`The site's title. Required.` / `… Default: 30.`: what the key is, and what leaving it out means.
+
+    In English the schema's one-line description; in another of cssite's languages the Reference's
+    translated `ref.<schema>.<field>` text, so the comments read in the handbook's default language.
+    """
+    t = t or Messages("en")
+    if t.lang == "en" or schema is None:
+        text = f"{f.description}."
+    else:
+        text = t(f"ref.{schema.name}.{f.name}").strip()
+    if f.required:
+        return t("init.comment_required", text=text)
+    if f.default is not None:
+        return t("init.comment_default", text=text, value=f.default_yaml())
+    return text
 
 
-def _commented_out(schema: Schema, indent: int, list_item: bool = False) -> list[str]:
+def _commented_out(schema: Schema, indent: int, list_item: bool = False, t: Messages | None = None) -> list[str]:
     """Every key of `schema` as a commented-out line with its example or default and its comment."""
     lines = []
     pad = " " * indent
     for i, f in enumerate(schema.fields):
         lead = (pad[:-2] + "- ") if (list_item and i == 0) else pad
         if f.children is not None:
-            lines.append(f"# {lead}{f.name}:  # {_comment(f)}")
-            lines.extend(_commented_out(f.children, indent + (4 if f.kind == "list_of" else 2), f.kind == "list_of"))
+            lines.append(f"# {lead}{f.name}:  # {_comment(f, t, schema)}")
+            lines.extend(_commented_out(f.children, indent + (4 if f.kind == "list_of" else 2), f.kind == "list_of",
+                                        t))
         else:
             sample = f.default_yaml() if f.default is not None else f.example
-            lines.append(f"# {lead}{f.name}: {sample}  # {_comment(f)}")
+            lines.append(f"# {lead}{f.name}: {sample}  # {_comment(f, t, schema)}")
     return lines
+
+
+def _wrapped_comment(text: str, width: int = 110) -> list[str]:
+    import textwrap
+
+    # Chinese has no spaces to break at: textwrap then cuts at the width, which is fine for a comment.
+    return [f"# {line}" for line in textwrap.wrap(text, width - 2, break_long_words=True)]
 
 
 def config_yaml(site_name: dict[str, str], languages: list[str],
                 teams: list[tuple[str, str | dict[str, str]]]) -> str:
-    """config/cssite.yml: the given values, and every other key commented out with its default."""
+    """config/cssite.yml: the given values, and every other key commented out with its default.
+
+    The comments are in the default language (English for a language cssite has no words in)."""
+    t = Messages(catalogue_language(languages[0]))
     given = {
         "site_name": ["site_name:"] + [f"  {lang}: {_q(text)}" for lang, text in site_name.items()],
         "languages": [f"languages: [{', '.join(languages)}]"],
@@ -71,17 +95,16 @@ def config_yaml(site_name: dict[str, str], languages: list[str],
             names = next(iter(names.values()))  # one language: a plain name reads best
         name = _q(names) if isinstance(names, str) else \
             "{" + ", ".join(f"{lang}: {_q(n)}" for lang, n in names.items()) + "}"
-        given["teams"] += [f"  - id: {team_id}  # {_comment(TEAM.field('id'))}",
-                           f"    name: {name}  # {_comment(TEAM.field('name'))}"]
-    lines = ["# The handbook's configuration. Each key has a comment: what it is, and its default when you leave",
-             "# it out. Uncomment a line to set it. The site's Reference section describes every key in full.", ""]
+        given["teams"] += [f"  - id: {team_id}  # {_comment(TEAM.field('id'), t, TEAM)}",
+                           f"    name: {name}  # {_comment(TEAM.field('name'), t, TEAM)}"]
+    lines = _wrapped_comment(t("init.config_header")) + [""]
     for f in CONFIG.fields:
-        lines.append(f"# {f.name}: {_comment(f)}")
+        lines.append(f"# {f.name}: {_comment(f, t, CONFIG)}")
         if f.name in given:
             lines.extend(given[f.name])
         elif f.children is not None:
             lines.append(f"# {f.name}:")
-            lines.extend(_commented_out(f.children, 4 if f.kind == "list_of" else 2, f.kind == "list_of"))
+            lines.extend(_commented_out(f.children, 4 if f.kind == "list_of" else 2, f.kind == "list_of", t))
         else:
             lines.append(f"# {f.name}: {f.default_yaml() or f.example}")
         lines.append("")
@@ -100,9 +123,8 @@ def _text_yaml(texts: dict[str, str], indent: int) -> list[str]:
 
 def starter_review(team_id: str, period: Period, languages: list[str]) -> str:
     """One item per quadrant and one objective, texts in every language, each marked as an example."""
-    lines = [f"# An example review for {period.code}: replace every text (they all say \"Example …\") with your",
-             "# team's own, keep the ids (S1, W1 …) stable from quarter to quarter, and add items as you need.",
-             f"team: {team_id}", f"period: {period.code}", "summary:"]
+    header = Messages(catalogue_language(languages[0]))("init.review_header", period=period.code)
+    lines = _wrapped_comment(header) + [f"team: {team_id}", f"period: {period.code}", "summary:"]
     lines += _text_yaml(_texts(languages, "init.summary"), 2)
     for q in QUADRANTS:
         item_id, key = QUADRANT_KEYS[q]
@@ -195,6 +217,42 @@ def _mkdocs_yml() -> str:
         "\n".join(line for line in base.splitlines() if not line.startswith("# Base MkDocs")) + "\n"
 
 
+def _code_block(rows: list[tuple[str, str]]) -> list[str]:
+    """A ```sh block of commands, each with its comment, the comments in one column."""
+    width = max(len(cmd) for cmd, _ in rows) + 2
+    return ["```sh", *[f"{cmd.ljust(width)}# {comment}" for cmd, comment in rows], "```"]
+
+
+def project_readme(languages: list[str], site_name: str, first_team: str, cssite_link: str) -> str:
+    """The project's README.md, in the default language (English for a language cssite has no words in)."""
+    from cssite.i18n import formats
+    from cssite.i18n.languages import locale
+
+    lang = catalogue_language(languages[0])
+    t = Messages(lang)
+    here = locale(lang)
+    names = [(here.languages.get(code.replace("-", "_")) or here.languages.get(code.split("-")[0]) or code)
+             for code in languages]
+    files = [("config/cssite.yml", "init.readme.file_config"), ("content/reviews/PERIOD/", "init.readme.file_reviews"),
+             ("content/metrics/*.csv", "init.readme.file_metrics"),
+             ("content/guidance/<lang>/", "init.readme.file_guidance"), ("mkdocs.yml", "init.readme.file_mkdocs")]
+    width = max(len(path) for path, _ in files) + 2
+    lines = [f"# {site_name}", "", t("init.readme.intro", cssite=cssite_link, languages=formats.join(names, lang)), "",
+             f"## {t('init.readme.files')}", "", "```text", *[f"{path.ljust(width)}{t(key)}" for path, key in files],
+             "```", "", t("init.readme.reference"), "", f"## {t('init.readme.preview')}", "",
+             *_code_block([("cssite serve --open", t("init.readme.serve")),
+                           (f"cssite serve --lang {languages[0]}", t("init.readme.serve_lang"))]),
+             "", t("init.readme.mistakes"), "", f"## {t('init.readme.next')}", "",
+             *_code_block([(f"cssite review new {first_team}", t("init.readme.review_new")),
+                           ("cssite diff", t("init.readme.diff"))]),
+             "", f"## {t('init.readme.publish')}", "",
+             *_code_block([("cssite validate --strict", t("init.readme.validate")),
+                           ("cssite build", t("init.readme.build")),
+                           ("python3 -m http.server -d site 8000", t("init.readme.view"))]),
+             "", t("init.readme.ci", percent=formats.percent(CI_FAIL_UNDER, lang, 0)), ""]
+    return "\n".join(lines)
+
+
 def project_files(languages: list[str], teams: list[StarterTeam], today: dt.date) -> dict[str, str]:
     """Every file of a new project: {path relative to the project: text}."""
     period = quarter_of(today)
@@ -207,9 +265,8 @@ def project_files(languages: list[str], teams: list[StarterTeam], today: dt.date
                   for t in teams]
     spec = install_spec()
     home = project_home(spec)
-    fill = {"@CSSITE_SPEC@": spec or PLACEHOLDER_SPEC, "@FAIL_UNDER@": str(CI_FAIL_UNDER), "@SITE_NAME@": site_name[default],
-            "@LANGUAGES@": ", ".join(languages), "@DEFAULT_LANG@": default, "@FIRST_TEAM@": teams[0].id,
-            "@CSSITE@": f"[cssite]({home})" if home else "cssite"}
+    fill = {"@CSSITE_SPEC@": spec or PLACEHOLDER_SPEC, "@FAIL_UNDER@": str(CI_FAIL_UNDER)}
+    cssite_link = f"[cssite]({home})" if home else "cssite"
 
     def filled(name: str) -> str:
         text = _scaffold(name)
@@ -227,7 +284,7 @@ def project_files(languages: list[str], teams: list[StarterTeam], today: dt.date
         if not has_builtin_catalogue(lang):
             files[f"messages/{lang}.yml"] = catalogue_yaml(lang)
     files["mkdocs.yml"] = _mkdocs_yml()
-    files["README.md"] = filled("README.md")
+    files["README.md"] = project_readme(languages, site_name[default], teams[0].id, cssite_link)
     files[".gitignore"] = _scaffold("gitignore")
     files[".github/workflows/handbook.yml"] = filled("handbook.yml")
     files[".gitlab-ci.yml"] = filled("gitlab-ci.yml")

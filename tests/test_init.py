@@ -216,3 +216,36 @@ def test_ci_files_name_a_remote_install_spec_only(monkeypatch):
         assert scaffold.install_spec() == expected
     assert scaffold.project_home("cssite @ git+https://git.example.org/cs/cssite.git@abc123") == \
         "https://git.example.org/cs/cssite"
+
+
+def test_init_writes_its_own_texts_in_the_default_language(tmp_path: Path):
+    """The config's comments, the review's header and the project README read in the first language."""
+    from cssite.i18n.messages import catalogue
+
+    for lang in ("et", "fr", "ru", "zh"):
+        target = tmp_path / lang
+        _init(target, "--languages", f"{lang},en", "--team", "support-emea=EMEA")
+        words = catalogue(lang)
+        config = (target / "config/cssite.yml").read_text()
+        assert words["ref.config.languages"].strip() in config, lang  # the Reference's own translated text
+        assert words["ref.analysis.min_n"].strip() in config, lang
+        assert words["init.comment_default"].format(text="", value="30").strip() in config, lang
+        assert "Default" not in config and "Required" not in config, lang
+        # the commented config still parses and validates (comments are comments in any language)
+        assert yaml.safe_load(config)["languages"] == [lang, "en"]
+        review = next((target / "content/reviews").rglob("support-emea.yml")).read_text()
+        first = words["init.review_header"].split("{period}")[0].strip()
+        assert review.startswith("# " + first), lang
+        readme = (target / "README.md").read_text()
+        for key in ("init.readme.files", "init.readme.preview", "init.readme.next", "init.readme.publish"):
+            assert f"## {words[key]}\n" in readme, (lang, key)
+        assert words["init.readme.reference"] in readme
+        assert "cssite review new support-emea" in readme and "python3 -m http.server -d site 8000" in readme
+        # the comments of each command block start in one column
+        block = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+        assert len({line.index("# ") for line in block}) == 1, block
+        assert run("validate", "--strict", "--project", target).exit_code == 0, lang
+    # A language cssite has no words in: English texts, as in its messages/<lang>.yml.
+    _init(tmp_path / "de", "--languages", "de,en")
+    assert "## Preview while you edit" in (tmp_path / "de/README.md").read_text()
+    assert "# languages: Languages to build" in (tmp_path / "de/config/cssite.yml").read_text()
