@@ -221,6 +221,10 @@ def _fields_help() -> str:
               help="Only these metrics (comma-separated or repeated; metrics: in a tickets: entry of the config), "
                    "e.g. --metrics csat,csat_response_rate when another export provides the rest. Exit 1 when none "
                    "of them can be computed. [default: every metric the export has columns for]")
+@click.option("--decimal", type=click.Choice([",", "."]),
+              help="The decimal mark of number columns, for a column whose values do not show it: 1,234 is 1.234 "
+                   "with --decimal , and 1234 with --decimal . [default: from each column's values (600,5 or "
+                   "1,234.5 settle it); a column they do not settle is refused]")
 @click.option("--encoding", metavar="ENC",
               help="Read the files in this encoding (utf-8, cp1252, latin-1 …) [default: detect; a warning "
                    "says when a file is not UTF-8].")
@@ -234,7 +238,7 @@ def _fields_help() -> str:
                    "undeclared statuses, date formats, event-log order, unreadable values with their lines, "
                    "metrics left out) to this JSON file.")
 def kpi(exports, preset, mapping, values, date_formats, team_map, granularity, period, short_abandon_seconds,
-        service_level_seconds, metric_names, encoding, output, fmt, report) -> None:
+        service_level_seconds, metric_names, decimal, encoding, output, fmt, report) -> None:
     """Compute service KPIs from ticket, call or survey exports.
 
     Reads the exports (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon
@@ -264,7 +268,7 @@ def kpi(exports, preset, mapping, values, date_formats, team_map, granularity, p
                          granularity, period, encoding, parse_date_formats(date_formats),
                          parse_pairs(values, "--value", "FIELD:VALUE=MEANING", split_last=True),
                          short_abandon_seconds, service_level_seconds,
-                         tuple(m.strip() for v in metric_names for m in v.split(",") if m.strip()))
+                         tuple(m.strip() for v in metric_names for m in v.split(",") if m.strip()), decimal)
     run_kpi(list(exports), options, output, fmt, report)  # a bad option value (OptionError) exits 2: CssiteGroup
 
 

@@ -161,6 +161,7 @@ class KpiOptions:
     short_abandon_seconds: float = TICKET_SOURCE.default("short_abandon_seconds")
     service_level_seconds: float = TICKET_SOURCE.default("service_level_seconds")
     metrics: tuple[str, ...] = ()  # in a build: only these metrics from this export (empty: all)
+    decimal: str | None = None  # "," or ".": the decimal mark of number columns (None: from each column's values)
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,8 @@ TICKET_SOURCE = Schema("ticket_source", (
           description="Calls: the wait within which an answer counts for the service level"),
     Field("metrics", "metric_list", example="[ticket_volume, csat, backlog]",
           description="Only these metrics from this export (empty: all)"),
+    Field("decimal", "enum", choices=(",", "."), example='","',
+          description="The decimal mark of number columns, when no value shows it (1,234)"),
 ))
 
 ANALYSIS = Schema("analysis", (

@@ -220,12 +220,14 @@ def _csv(header, rows, terminator="\r\n") -> str:
     return s.getvalue()
 
 
-def test_complaints_log_with_an_unknown_status_vocabulary_is_refused_then_counted(tmp_path):
+def test_complaints_log_with_an_unknown_status_vocabulary_is_said_loudly_then_counted(tmp_path):
     path = write(tmp_path, "complaints.csv", _csv(CFPB_HEADER, CFPB_ROWS))
     r = run(path, *CFPB_ARGS)
-    # Every complaint would be "open": a backlog of 6 that means nothing. Refused, with the option.
-    assert r.exit_code == 1
-    assert "complaints.csv: error: column 'Company response to consumer' (status): none of its values" in r.stderr
+    # Undeclared statuses count as open (the rule), so all 6 complaints are backlog: the warning
+    # says that none of the column's values is declared, and which option settles it.
+    assert kpis(r)[("2026-Q2", "all", "backlog")] == (6, 6)
+    assert ("complaints.csv: warning: column 'Company response to consumer' (status): none of its values is a "
+            "status preset zendesk declares, so every ticket counts as open") in r.stderr
     assert "--value \"status:Closed with explanation=solved\"" in r.stderr
     closed = [f"status:{v}=solved" for v in ("Closed with explanation", "Closed with monetary relief",
                                              "Closed with non-monetary relief", "Untimely response")]
@@ -472,3 +474,27 @@ def test_ratings_on_another_scale_are_refused_not_trimmed(tmp_path):
     preset = write(tmp_path, "ten.yml", own)
     got = kpis(run(path, "--preset", preset))
     assert got == {("2026-Q1", "all", "csat"): (33.3, 3)}  # 10 good; 4 and 0 not; the blank is no rating
+    # One stray 6 among twenty 1–5 ratings is a typo: left out, counted, named with its line.
+    rows = "".join(f"R{i},2026-01-05,{5 if i % 2 else 2}\n" for i in range(20)) + "R99,2026-01-05,6\n"
+    r = run(write(tmp_path, "t.csv", "Response ID,Submitted at,CSAT\n" + rows), "--preset", "survey")
+    assert kpis(r) == {("2026-Q1", "all", "csat"): (50.0, 20)}
+    assert "t.csv:22: warning: 1 value in column 'CSAT' (csat_rating) could not be read, e.g. '6'" in r.stderr
+
+
+def test_a_comma_that_could_be_thousands_or_decimals_is_refused_until_said(tmp_path):
+    head = "Id;Status;Created at;First reply time in minutes\n"
+    path = write(tmp_path, "t.csv", head + "1;open;2026-01-05;1,234\n2;open;2026-01-05;12\n")
+    r = run(path, "--preset", "zendesk")
+    assert r.exit_code == 1
+    assert "t.csv: error: column 'First reply time in minutes' (first_reply_minutes): numbers such as '1,234'" \
+        in r.stderr and "--decimal ." in r.stderr
+    assert kpis(run(path, "--preset", "zendesk", "--decimal", "."))[("2026-Q1", "all", "first_response_time")] \
+        == (623.0, 2)  # 1234 and 12
+    assert kpis(run(path, "--preset", "zendesk", "--decimal", ","))[("2026-Q1", "all", "first_response_time")] \
+        == (6.6, 2)  # 1.234 and 12 → 6.617
+    # Another value of the column settles it: 600,5 (a decimal comma) or 2,500.5 (a thousands comma).
+    eu = write(tmp_path, "eu.csv", head + "1;open;2026-01-05;1,234\n2;open;2026-01-05;600,5\n")
+    assert kpis(run(eu, "--preset", "zendesk"))[("2026-Q1", "all", "first_response_time")] == (300.9, 2)
+    us = write(tmp_path, "us.csv", 'Id,Status,Created at,First reply time in minutes\n1,open,2026-01-05,"1,234"\n'
+               '2,open,2026-01-05,"2,500.5"\n')
+    assert kpis(run(us, "--preset", "zendesk"))[("2026-Q1", "all", "first_response_time")] == (1867.2, 2)

@@ -36,7 +36,7 @@ def compute_kpis(paths: list[Path], options: KpiOptions, diags: Diagnostics,
     check_options(options, known_teams)
     preset = resolve_preset(options, preset_base)
     report = QualityReport(preset.name)
-    read = ReadOptions(options.encoding, dict(options.date_formats))
+    read = ReadOptions(options.encoding, dict(options.date_formats), options.decimal)
     raws = [_read_one(Path(p), preset, read, options, report, defer_updates=len(paths) == 1) for p in paths]
 
     granularity = options.granularity
@@ -80,6 +80,8 @@ def check_options(options: KpiOptions, known_teams: frozenset[str] | None) -> No
             expected = f"one of {', '.join(sorted(known_teams))}" if known_teams is not None else \
                 "a lowercase id like support-emea"
             raise OptionError(f"team map '{value}={team}': '{team}' is not a team id ({expected})")
+    if options.decimal not in (None, ",", "."):
+        raise OptionError(f"--decimal must be ',' or '.', not {options.decimal!r}")
     unknown = [m for m in options.metrics if m not in METRICS]
     if unknown:
         raise OptionError(f"--metrics: {', '.join(repr(m) for m in unknown)} "

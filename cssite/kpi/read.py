@@ -258,13 +258,46 @@ def _resolve(spec: str, index: dict[str, int]) -> tuple[int, ...] | None:
 _DURATION_RE = re.compile(r"^(-)?(\d+):(\d{2})(?::(\d{2}))?$")
 
 
-def parse_number(v: str, minutes: bool = False) -> float | None:
-    """Lenient: decimal comma, and H:MM[:SS] durations for minute fields; None when unreadable."""
+_COMMA3 = re.compile(r"-?\d{1,3},\d{3}")  # 1,234: a thousands comma, or a decimal comma with three decimals
+_COMMA_DECIMAL = re.compile(r"-?(?:\d+,\d{1,2}|\d+,\d{4,}|0,\d+|\d{1,3}(?:\.\d{3})+,\d+)")  # 600,5 · 1.234,5
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+\.\d+|-?\d{1,3}(?:,\d{3}){2,}|-?\d*\.\d+")  # 1,234.5 · 1,234,567 · 12.5
+
+
+class AmbiguousDecimal(Exception):
+    def __init__(self, examples: list[str]) -> None:
+        self.examples = examples
+
+
+def decimal_mark(labels: list[str], forced: str | None = None) -> str | None:
+    """The column's decimal mark, from all its distinct values: None when no value has a comma.
+
+    `1,234` alone is 1.234 in Europe and 1234 in Excel's US format: only another value of the
+    column (`600,5`, `0,25`, `1,234.5`, `12.5`), or the user (`--decimal`), can say which.
+    """
+    if forced:
+        return forced
+    comma3 = [v for v in labels if _COMMA3.fullmatch(v)]
+    if not comma3:
+        return None
+    if any(_COMMA_DECIMAL.fullmatch(v) for v in labels):
+        return ","
+    if any(_THOUSANDS.fullmatch(v) for v in labels):
+        return "."
+    raise AmbiguousDecimal(comma3[:3])
+
+
+def parse_number(v: str, minutes: bool = False, decimal: str | None = None) -> float | None:
+    """Lenient: a decimal comma, grouped thousands when `decimal` says which mark is which, and
+    H:MM[:SS] durations for minute fields; None when unreadable."""
     v = v.strip()
     if minutes and (m := _DURATION_RE.match(v)):
         x = int(m[2]) * 60 + int(m[3]) + int(m[4] or 0) / 60
         return -x if m[1] else x
-    if re.fullmatch(r"-?\d+,\d+", v):
+    if decimal == "." and re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", v):
+        v = v.replace(",", "")
+    elif decimal == "," and re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?", v):
+        v = v.replace(".", "").replace(",", ".")
+    elif decimal != "." and re.fullmatch(r"-?\d+,\d+", v):
         v = v.replace(",", ".")
     try:
         return float(v)  # inf and nan too: the caller counts them as not finite
@@ -272,14 +305,16 @@ def parse_number(v: str, minutes: bool = False) -> float | None:
         return None
 
 
-def _numbers(arr: pa.Array, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Values (NaN when missing or unreadable) and the mask of unreadable ones."""
+def _numbers(arr: pa.Array, name: str, decimal: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Values (NaN when missing or unreadable) and the mask of unreadable ones (AmbiguousDecimal when
+    the column's values do not say which mark is the decimal one)."""
     if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
         values = arr.cast(pa.float64()).to_numpy(zero_copy_only=False, writable=True)  # nulls: NaN
         return values, np.zeros(len(values), dtype=bool)
     enc = pc.dictionary_encode(pc.utf8_trim_whitespace(arr.cast(pa.string())))
     labels = enc.dictionary.to_pylist()
-    parsed = [np.nan if v in NA_VALUES else parse_number(v, minutes=name.endswith("_minutes")) for v in labels]
+    mark = decimal_mark([v for v in labels if v not in NA_VALUES], decimal)
+    parsed = [np.nan if v in NA_VALUES else parse_number(v, name.endswith("_minutes"), mark) for v in labels]
     lookup = np.array([np.nan if x is None else x for x in parsed] + [np.nan], dtype="float64")
     is_bad = np.array([x is None for x in parsed] + [False])
     idx = enc.indices.fill_null(len(labels)).to_numpy()
@@ -330,6 +365,7 @@ class ReadOptions:
 
     encoding: str | None = None
     date_formats: dict[str, str] = field(default_factory=dict)
+    decimal: str | None = None  # "," or "."; None: decided per column from its values
 
 
 def read_export(path: Path, preset: Preset, options: ReadOptions | None = None,
@@ -420,7 +456,14 @@ def _convert(raw: RawExport, f: str, arr: pa.Array, preset: Preset, options: Rea
             raw.placeholders[f] = raw.placeholders.get(f, 0) + int(d.placeholder.sum())
         return Column("date", d.seconds, unknown=d.unreadable | d.impossible, local=d.local)
     if spec.kind == "number":
-        values, unknown = _numbers(arr, f)
+        try:
+            values, unknown = _numbers(arr, f, options.decimal)
+        except AmbiguousDecimal as amb:
+            ex = ", ".join(repr(e) for e in amb.examples)
+            raise InputError(f"column '{header}' ({f}): numbers such as {ex} are thousands with a comma (1234) or "
+                             "decimals with a comma (1.234), and no value of the column says which; say so with "
+                             "--decimal . (1,234 is 1234) or --decimal , (1,234 is 1.234), or decimal: in the "
+                             "config", raw.path) from None
         _problem(raw, f, unknown, arr, "unreadable")
         with np.errstate(invalid="ignore"):
             checks = [(~np.isfinite(values) & ~np.isnan(values), "not a finite number")]

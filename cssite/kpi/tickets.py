@@ -275,13 +275,14 @@ def _solved(cols: dict[str, Column], preset: Preset, rows: _Rows,
             declared = sum(int(counts[c + 1]) for c, m in enumerate(meaning) if m is not None)
             if not declared:
                 # A status vocabulary the preset knows nothing of (a complaints log's "Closed with
-                # explanation"): every ticket would be open, the backlog the whole file. Refuse.
+                # explanation"): every ticket counts as open and the backlog is the whole file. Said loudly.
                 first = next(iter(report.undeclared["status"]))
-                values = ", ".join(f"'{v}' ({k})" for v, k in list(report.undeclared["status"].items())[:6])
-                raise InputError(f"column '{_header(rows, 'status')}' (status): none of its values is a status "
-                                 f"preset {preset.name} declares ({values}); say what each means with "
-                                 f"--value \"status:{first}=solved\" (or open, or ignore), or leave the column out "
-                                 "with --map status=", rows.raws[0].path)
+                report.note(rows.raws[0].path, 0,
+                            f"column '{_header(rows, 'status')}' (status): none of its values is a status preset "
+                            f"{preset.name} declares, so every ticket counts as open and none as solved (backlog, "
+                            f"resolution and FCR are not to be trusted); say what each means with "
+                            f"--value \"status:{first}=solved\" (or open, or ignore), or leave the column out with "
+                            "--map status=")
         for f in ("solved_at", "resolution_minutes", "resolution_business_minutes"):
             if f in cols:
                 with np.errstate(invalid="ignore"):
@@ -530,15 +531,18 @@ def _check_scale(col: Column, idx: np.ndarray, preset: Preset, rows: _Rows) -> N
     """
     low = 0 if preset.scale >= 10 else 1  # a 0–10 scale starts at 0
     outside: dict[int, float] = {}
+    numeric: list[int] = []
     for code, label in enumerate(col.labels):
         if preset.meaning("csat_rating", label) is None and re.fullmatch(r"\s*-?\d+(?:[.,]\d+)?\s*", label):
+            numeric.append(code)
             x = float(label.strip().replace(",", "."))
             if not low <= x <= preset.scale:
                 outside[code] = x
     if not outside:
         return
     hit = np.isin(col.values[idx], list(outside))
-    if not hit.any():
+    # A stray typo (a 6 among thousands of 1–5 ratings) is left out and counted like any unreadable value.
+    if not hit.any() or hit.sum() < 0.05 * np.isin(col.values[idx], numeric).sum():
         return
     path, line = rows.where(int(idx[np.flatnonzero(hit)[0]]))
     seen = sorted({outside[c] for c in np.unique(col.values[idx][hit])})

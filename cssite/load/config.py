@@ -85,7 +85,8 @@ def _kpi_options(s: dict) -> KpiOptions:
         s["preset"], s.get("map", {}), s.get("team_map", {}), s.get("granularity", defaults.granularity),
         s["period"].code if "period" in s else None, s.get("encoding"), formats, s.get("values", {}),
         float(s.get("short_abandon_seconds", defaults.short_abandon_seconds)),
-        float(s.get("service_level_seconds", defaults.service_level_seconds)), tuple(s.get("metrics", ())))
+        float(s.get("service_level_seconds", defaults.service_level_seconds)), tuple(s.get("metrics", ())),
+        s.get("decimal"))
 
 
 def builtin_catalogue_path():
