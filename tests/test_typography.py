@@ -132,7 +132,7 @@ def test_tab_titles_use_the_catalogue_separator(example_site: Path, lang: str):
 
 # Words and the marks between them: a list comma, a separator, brackets around a word, a case change.
 # (Markdown's own `](` of a link is not a bracket around words.)
-_PUNCT_LITERAL = re.compile(r"^\s*[,;]\s+$|^\s*[、·]\s*$|\s·\s|(?<!\])\($|[（）]")
+_PUNCT_LITERAL = re.compile(r"^\s*[,;]\s+$|^\s*[、·]\s*$|\s·\s|(?<!\])\($|[（）]|[—←→]")  # a dash or an arrow means words: the catalogue's
 _PUNCT_FSTRING = re.compile(r"\s·\s|(?<!\])\(\{")
 _CASE_FILTERS = {"lower", "upper", "capitalize", "title"}
 

@@ -98,9 +98,16 @@ def kpi_change(delta: float, unit: str, lang: str) -> str:
 
 
 @_cached
+def _premier(text: str, value: dt.date, lang: str) -> str:
+    """French writes the first of the month as an ordinal, `1er décembre 2026`; CLDR's pattern has no ordinal."""
+    if value.day == 1 and lang.replace("-", "_").split("_")[0] == "fr" and text[:1] == "1" and not text[1:2].isdigit():
+        return "1er" + text[1:]
+    return text
+
+
 def date(value: dt.date, lang: str) -> str:
-    """A long date: `30 septembre 2026`, `2026年9月30日`."""
-    return format_date(value, "long", locale=_locale(lang))
+    """A long date: `30 septembre 2026`, `1er décembre 2026`, `2026年9月30日`."""
+    return _premier(format_date(value, "long", locale=_locale(lang)), value, lang)
 
 
 def join(items, lang: str) -> str:
@@ -111,7 +118,7 @@ def join(items, lang: str) -> str:
 
 @_cached
 def short_date(value: dt.date, lang: str) -> str:
-    return format_date(value, "medium", locale=_locale(lang))
+    return _premier(format_date(value, "medium", locale=_locale(lang)), value, lang)
 
 
 @_cached

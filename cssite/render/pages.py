@@ -122,6 +122,10 @@ class Page:
     def metric_link(self, metric_id: str, anchor: str = "") -> Markup:
         return Markup(relative(f"metrics/{metric_id}.md", self.path) + (f"#{anchor}" if anchor else ""))
 
+    def metric_ref(self, metric_id: str) -> Markup:
+        """The metric's name as a link to its page (Markdown), for a message's placeholder."""
+        return Markup(f"[{self.metric_name(metric_id)}]({self.metric_link(metric_id)})")
+
     # --- user text -----------------------------------------------------------
     def text(self, value: Text | None, block: bool = False) -> Markup:
         """User text in this language, escaped; a fallback is marked with its language and 'not translated'.
@@ -163,9 +167,9 @@ class Page:
         """What a re-weighting, re-rating or change of cited metrics changed, shown after the item's text."""
         out = ""
         if "reweighted" in kinds:
-            out += f' <small class="cs-weight">{self.t("review.weight", weight=item.weight or "—")}</small>'
+            out += f' <small class="cs-weight">{self.t("review.weight", weight=item.weight or self.t("punct.none"))}</small>'
         if "rerated" in kinds:
-            out += f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or "—")}</small>'
+            out += f' <small class="cs-weight">{self.t("review.rating", rating=item.rating or self.t("punct.none"))}</small>'
         if "relinked" in kinds:
             names = self.join(self.metric_name(m) for m in item.metrics)
             cited = self.t("metric.cited", metrics=names) if names else self.t("metric.none_cited")
@@ -209,10 +213,10 @@ class Page:
     # Numbers and dates are the tool's own text (Babel's), escaped for Markdown all the same: a leading
     # "-" or "+" must not start a list.
     def value(self, v: float | None, metric: Metric) -> Markup:
-        return esc.text("—" if v is None else formats.kpi_value(v, metric.unit, self.lang))
+        return self.t("punct.none") if v is None else esc.text(formats.kpi_value(v, metric.unit, self.lang))
 
     def count(self, v: float | None) -> Markup:
-        return esc.text("—" if v is None else formats.number(v, self.lang, 0))
+        return self.t("punct.none") if v is None else esc.text(formats.number(v, self.lang, 0))
 
     def score(self, v: float) -> Markup:
         return esc.text(formats.number(v, self.lang, 2))
@@ -232,14 +236,14 @@ class Page:
 
     def date(self, d: dt.date | None) -> Markup:
         if d is None:
-            return Markup("—")
+            return self.t("punct.none")
         return Markup(f'<span class="cs-date">{esc.text(formats.short_date(d, self.lang))}</span>')
 
 
     def change(self, c: Change | None, metric: Metric) -> Markup:
         """`▲ +2,5 pp` for a significant change; the delta and 'not significant' otherwise."""
         if c is None:
-            return Markup("—")
+            return self.t("punct.none")
         delta = esc.text(formats.kpi_change(c.delta, metric.unit, self.lang))
         if metric.unit == "percent":
             delta = self.t("unit.pp", value=delta)
@@ -304,7 +308,7 @@ class Page:
             if e.current is not None and not e.newer:
                 return Markup(f'<span class="cs-muted">{self.t("plan.no_newer", period=self.period(e.current.latest.period))}'
                               '</span>')
-            return Markup("—")
+            return self.t("punct.none")
         pct = round(e.progress * 100)
         figure = formats.percent(e.progress * 100, self.lang, 0)
         detail = ""
@@ -320,7 +324,7 @@ class Page:
 
     def interval(self, low: float | None, high: float | None, metric: Metric) -> Markup:
         if low is None or high is None:
-            return Markup("—")
+            return self.t("punct.none")
         return self.t("interval", low=self.value(low, metric), high=self.value(high, metric))
 
     def kpi_cell(self, s: KpiState | None) -> Markup:
