@@ -70,6 +70,18 @@ def test_teams_of_one_metric_share_the_y_range_and_step(project: Path):
     assert [float(t.rstrip("%")) for t in ticks[0]][0] <= 81.5 and float(ticks[0][-1].rstrip("%")) >= 95.4
 
 
+def test_axis_stays_within_what_the_unit_allows_and_steps_roundly(example_site: Path):
+    """No "105 %" above a share, no negative wait under a duration; steps of 1, 2, 2.5 or 5 times a power of ten."""
+    for metric, low, high in (("csat", 0, 100), ("fcr", 0, 100), ("nps", -100, 100), ("first_response_time", 0, None),
+                              ("ticket_volume", 0, None)):
+        for svg in metric_svgs(example_site, "en", metric):
+            ticks = [float(re.sub(r"[^\d.\-−+]", "", t).replace("−", "-")) for t in svg_texts(svg, "ytick")]
+            assert ticks and ticks[0] >= low and (high is None or ticks[-1] <= high), (metric, ticks)
+            step = ticks[1] - ticks[0]
+            mantissa = step / 10 ** math.floor(math.log10(step))
+            assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5)), (metric, ticks)
+
+
 def test_interval_band_drawn_where_the_metric_has_one(example_site: Path):
     for svg in metric_svgs(example_site, "en", "csat") + metric_svgs(example_site, "zh", "nps"):
         assert '<g id="cs-band">' in svg and '<g id="cs-band-edges">' in svg

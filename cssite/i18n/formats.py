@@ -67,6 +67,19 @@ def unit_decimals(unit: str) -> int:
     return UNIT_DECIMALS.get(unit, 1)
 
 
+# The values a unit can take at all: a chart's axis never runs past them (a share above 100 %, a negative
+# wait). NPS is the one `points` metric and runs from -100 to +100; `score` scales are the metric's own.
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "percent": (0.0, 100.0), "points": (-100.0, 100.0),
+    "count": (0.0, None), "seconds": (0.0, None), "minutes": (0.0, None), "hours": (0.0, None), "days": (0.0, None),
+}
+
+
+def unit_bounds(unit: str) -> tuple[float | None, float | None]:
+    """The lowest and highest value `unit` allows (None: no bound)."""
+    return UNIT_BOUNDS.get(unit, (None, None))
+
+
 @_cached
 def kpi_value(value: float, unit: str, lang: str, decimals: int | None = None) -> str:
     """A KPI value in its unit, the way the language writes it.

@@ -78,11 +78,14 @@ class ChartSpec:
         return hashlib.sha256(blob).hexdigest()[:20]
 
 
-def y_axis(values: list[float], target: float | None = None, decimals: int = 1) -> list[float]:
+def y_axis(values: list[float], target: float | None = None, decimals: int = 1,
+           bounds: tuple[float | None, float | None] = (None, None)) -> list[float]:
     """Nice tick positions covering the values and the target (no figure needed).
 
     `values` may gather every team of a metric (and their intervals): the metric page passes them all,
     so its charts share one range and one step. A unit written without decimals gets whole steps.
+    The padding never takes the axis past what the unit allows (`bounds`: no "105 %", no negative wait);
+    the bounds are round numbers, so the locator's ticks end on them.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -90,8 +93,19 @@ def y_axis(values: list[float], target: float | None = None, decimals: int = 1) 
     if target is not None:
         lo, hi = min(lo, target), max(hi, target)
     pad = (hi - lo) * 0.15 or abs(hi) * 0.1 or 1.0
-    ticks = MaxNLocator(nbins=5, integer=decimals == 0).tick_values(lo - pad, hi + pad)
-    return [float(t) for t in ticks]
+    low, high = lo - pad, hi + pad
+    if bounds[0] is not None and lo >= bounds[0]:
+        low = max(low, bounds[0])
+    if bounds[1] is not None and hi <= bounds[1]:
+        high = min(high, bounds[1])
+    ticks = [float(t) for t in MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=decimals == 0)
+             .tick_values(low, high)]  # round steps only: 1.5 or 0.8 are hard to read off
+    # The locator may still add a step beyond a bound; drop it when the ticks left still cover the values.
+    while len(ticks) > 2 and bounds[1] is not None and ticks[-1] > bounds[1] and ticks[-2] >= hi:
+        ticks.pop()
+    while len(ticks) > 2 and bounds[0] is not None and ticks[0] < bounds[0] and ticks[1] <= lo:
+        ticks.pop(0)
+    return [round(t, 9) + 0.0 for t in ticks]  # 0.6, not 0.6000000000000001
 
 
 def tick_decimals(ticks: list[float], decimals: int) -> int:

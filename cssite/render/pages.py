@@ -531,7 +531,7 @@ class LanguageRenderer:
         if not values:
             return (), ()
         decimals = formats.unit_decimals(m.unit)
-        ticks = y_axis(values, None, decimals)
+        ticks = y_axis(values, None, decimals, formats.unit_bounds(m.unit))
         shown = tick_decimals(ticks, decimals)  # every tick written alike: "93 %" never beside "95.0 %"
         return tuple(ticks), tuple(formats.kpi_value(v, m.unit, self.lang, shown) for v in ticks)
 
