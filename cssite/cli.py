@@ -248,6 +248,9 @@ def kpi(exports, preset, mapping, values, date_formats, team_map, granularity, p
     metric, plus the same for team 'all'. Metrics the export has no column for
     are left out, not reported as zero; when no KPI at all can be computed it
     exits 1 with the reasons. A data-quality summary goes to standard error.
+    Times with a UTC offset are instants for durations; their period is the
+    one the export's own clock wrote. Warnings name the file's true line,
+    also past quoted values that hold line breaks.
 
     \b
     Examples:

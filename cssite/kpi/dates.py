@@ -250,12 +250,14 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
             not_real.add(p)
 
     # Time layouts in the order the values use them most, and the separator they use (ISO's T or a space).
+    sample = pc.drop_null(text).slice(0, 2000).to_pylist()
+    zoned = any(_OFFSET.search(v) for v in sample)  # UTC offsets: the clock time as written is kept too
     if forced and split_format(forced)[1]:
         full = [forced] + [date_fmt + " " + t for t in TIME_LAYOUTS if date_fmt + " " + t != forced]
     else:
         rests: dict[str, None] = {}
         seps = [0, 0]
-        for v in pc.drop_null(text).slice(0, 2000).to_pylist():
+        for v in sample:
             m = _PART_RE.match(v)
             rest = v.strip()[len(m[1].strip()):] if m else ""
             if rest[:1] == "T":
@@ -282,12 +284,13 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
     if retry.any():
         idx = np.flatnonzero(retry)
         values = pc.take(text, pa.array(idx))
+        zoned = zoned or pc.any(pc.match_substring_regex(values, _OFFSET.pattern)).as_py()
         fixed = _normalise(values)
         again = _strptime(fixed, [date_fmt + " " + t for t in TIME_LAYOUTS] + [date_fmt])
         secs[idx] = again
     col = _finish(secs, text, present, full[0], impossible, zeros)
     col.unreadable |= shapeless & present
-    if pc.any(pc.match_substring_regex(text, _OFFSET_RE)).as_py():
+    if zoned:
         wall = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), r"\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)$", "")
         local = _strptime(_normalise(wall), [date_fmt + " " + t for t in TIME_LAYOUTS if "%z" not in t] + [date_fmt])
         col.local = np.where(np.isnan(col.seconds), np.nan, local)
@@ -295,7 +298,7 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
 
 
 # A time followed by a UTC offset or zone letter: 2026-03-31T23:30:00-05:00, 10:00Z, 10:00 UTC.
-_OFFSET_RE = r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\s*$"
+_OFFSET = re.compile(r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\s*$")
 
 
 def _finish(secs: np.ndarray, text: pa.Array, present: np.ndarray, fmt: str, impossible: np.ndarray,
