@@ -34,11 +34,12 @@ GLOSSARY: dict[str, list[tuple[str, str]]] = {
     ],
     "et": [
         # A SWOT item is a "tegur" in the UI; "punkt" is kept for points (NPS, percentage points) and the chart dot.
-        (r"\b(iga|igale|need|kavandatud|analüüsi) punkt\w*|\bpunktide\b|\bsõnastage punktid", "tegur"),
+        (r"\b(iga|igale|need|kavandatud|analüüsi) punkt\w*|\bpunktide\b|\bsõnastage punktid|\blisage punkte", "tegur"),
         (r"alla sihtväärtuse", "sihtväärtus on saavutamata (true for lower-is-better metrics too)"),
     ],
     "zh": [
         (r"坐席", "客服"),
+        (r"你们|你(?!们)", "您 (the catalogue addresses the reader formally)"),
         (r"评审", "回顾"),
         (r"首次联系解决率|首次接触解决率|一次解决率|一次性解决率", "首次解决率"),
         (r"低于目标", "未达到目标值 (true for lower-is-better metrics too)"),
