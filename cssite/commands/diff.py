@@ -203,83 +203,110 @@ def _md(s) -> str:
 
 
 def to_markdown(c: Comparison, project: Project) -> str:
-    """The comparison as GitHub/GitLab-flavoured Markdown: one table of changes per review."""
+    """The comparison as GitHub/GitLab-flavoured Markdown, one table of changes per review, in the handbook's
+    default language (the job summary is read by the same people as the site's first language)."""
+    from cssite.i18n import formats
+    from cssite.i18n.messages import Messages
+
+    lang = c.default_lang
+    own = project.messages.get(lang)  # a project's messages/<lang>.yml is user text, like its reviews
+    tr = Messages(lang, own)
+
+    def t(key: str, **values) -> str:
+        """The message with its values; every user text in it escaped exactly once."""
+        if own is not None:
+            return _md(tr(key, **values))
+        return tr(key, **{k: _md(v) for k, v in values.items()})
+
     def team_name(team_id: str) -> str:
         team = project.config.team(team_id)
-        return _md(team.name.resolve(c.default_lang, c.default_lang)[0]) if team else _md(team_id)
+        return _md(team.name.resolve(lang, lang)[0]) if team else _md(team_id)
 
-    since = _md(c.rev) if c.rev else (f"{c.from_period}" if c.from_period else "the previous quarter")
-    out = [f"## Review changes since {since}", ""]
+    def counts(review: Review) -> dict:
+        return dict(items=formats.number(len(review.items), lang, 0),
+                    objectives=formats.number(len(review.objectives), lang, 0))
+
+    since = c.rev if c.rev else (c.from_period.code if c.from_period else tr("diffmd.previous"))
+    out = [f"## {t('diffmd.title', since=since)}", ""]
     shown = [d for d in c.diffs if not (c.rev and d.empty)]
     for d in shown:
-        data = diff_to_dict(d, c.default_lang)
+        data = diff_to_dict(d, lang)
         if c.rev:
-            span = f"{d.new.period}, {_md(c.rev)} → now" if d.old else f"{d.new.period}, new since {_md(c.rev)}"
+            span = tr("diffmd.span_rev" if d.old else "diffmd.span_new", period=d.new.period.code, rev=c.rev)
         else:
             span = f"{d.old.period} → {d.new.period}" if d.old else f"{d.new.period}"
-        out += [f"### {team_name(d.team)} ({span})", ""]
+        out += [f"### {team_name(d.team)}{t('punct.parens', text=span)}", ""]
         if d.old is None and not c.rev:
-            missing = f"no review in {c.from_period}" if c.from_period else "the first review of this team"
-            out += [f"{missing[0].upper() + missing[1:]}: {plural(len(d.new.items), 'item')}, "
-                    f"{plural(len(d.new.objectives), 'objective')}.", ""]
+            out += [t("diffmd.no_review_in", period=c.from_period.code, **counts(d.new)) if c.from_period
+                    else t("diffmd.first", **counts(d.new)), ""]
             continue
         if d.empty:
-            out += ["No changes.", ""]
+            out += [t("diffmd.no_changes"), ""]
             continue
-        out += ["| Change | Id | Before | After |", "|---|---|---|---|"]
-        out += [_md_item_row(x) for x in data["items"]]
-        out += [_md_objective_row(x) for x in data["objectives"]]
+        out += [f"| {t('col.change')} | {t('col.id')} | {t('col.before')} | {t('col.after')} |", "|---|---|---|---|"]
+        out += [_md_item_row(x, t) for x in data["items"]]
+        out += [_md_objective_row(x, t) for x in data["objectives"]]
         out.append("")
     for r in c.removed:
-        out += [f"### {team_name(r.team)} ({r.period})", "", f"Removed since {_md(c.rev)}.", ""]
+        out += [f"### {team_name(r.team)}{t('punct.parens', text=r.period.code)}", "",
+                t("diffmd.removed", rev=c.rev), ""]
     if c.rev:
-        unchanged = len(c.diffs) - len(shown)
+        unchanged = formats.number(len(c.diffs) - len(shown), lang, 0)
         if not shown and not c.removed:
-            out += [f"No changes since {_md(c.rev)} ({unchanged} review{'s' if unchanged != 1 else ''} compared).", ""]
-        elif unchanged:
-            out += [f"{unchanged} other review{'s' if unchanged != 1 else ''} unchanged.", ""]
+            out += [t("diffmd.none_since", rev=c.rev, n=unchanged), ""]
+        elif len(c.diffs) > len(shown):
+            out += [t("diffmd.others_unchanged", n=unchanged), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_item_row(x: dict) -> str:
+def _cell(v) -> str:
+    return "—" if v is None else _md(v)
+
+
+def _placed(t, where: str, text: str) -> str:
+    """`Strengths: the item's text`, as the site's changes page shows an item with its quadrant."""
+    return f"{where}{t('punct.colon')}{_md(text)}"
+
+
+def _md_item_row(x: dict, t) -> str:
     old, new, kind, i = x["old"], x["new"], x["kind"], x["id"]
     before = after = "—"
+    quadrant = lambda v: t("quadrant." + v["quadrant"])  # noqa: E731
     if kind == "added":
-        label, after = f"added to {new['quadrant']}", _md(new["text"])
+        after = _placed(t, quadrant(new), new["text"])
     elif kind == "removed":
-        label, before = f"removed from {old['quadrant']}", _md(old["text"])
+        before = _placed(t, quadrant(old), old["text"])
     elif kind == "reworded":
-        label, before, after = "reworded", _md(old["text"]), _md(new["text"])
+        before, after = _md(old["text"]), _md(new["text"])
     elif kind == "moved":
-        label, before, after = "moved", old["quadrant"], new["quadrant"]
+        before, after = quadrant(old), quadrant(new)
     elif kind == "reweighted":
-        label, before, after = "weight", _weight(old["weight"]), _weight(new["weight"])
+        before, after = _cell(old["weight"]), _cell(new["weight"])
     elif kind == "rerated":
-        label, before, after = "rating", _weight(old["rating"]), _weight(new["rating"])
+        before, after = _cell(old["rating"]), _cell(new["rating"])
     elif kind == "relinked":
-        label = "metrics"
-        before, after = (", ".join(f"`{m}`" for m in v["metrics"]) or "none" for v in (old, new))
+        before, after = (", ".join(f"`{m}`" for m in v["metrics"]) or "—" for v in (old, new))
     elif kind == "renamed":
-        label, before, after = "renamed", f"**{_md(old['id'])}**", _md(new["text"])
+        before, after = f"**{_md(old['id'])}**", _md(new["text"])
     else:
         raise AssertionError(f"unknown item change {kind}")
-    return f"| {label} | **{_md(i)}** | {before} | {after} |"
+    return f"| {t('change_kind.' + kind)} | **{_md(i)}** | {before} | {after} |"
 
 
-def _md_objective_row(x: dict) -> str:
+def _md_objective_row(x: dict, t) -> str:
     old, new, kind, i = x["old"], x["new"], x["kind"], x["id"]
     before = after = "—"
     if kind == "added":
-        label, after = "objective added", _md(new["text"])
+        after = _placed(t, t("diffmd.objective"), new["text"])
     elif kind == "removed":
-        label, before = "objective removed", _md(old["text"])
+        before = _placed(t, t("diffmd.objective"), old["text"])
     elif kind == "status":
-        label, before, after = "objective status", f"`{old['status']}`", f"`{new['status']}`"
+        before, after = t("objective_status." + old["status"]), t("objective_status." + new["status"])
     elif kind == "reworded":
-        label, before, after = "objective reworded", _md(old["text"]), _md(new["text"])
+        before, after = _md(old["text"]), _md(new["text"])
     else:
         raise AssertionError(f"unknown objective change {kind}")
-    return f"| {label} | **{_md(i)}** | {before} | {after} |"
+    return f"| {t('change_kind.objective_' + kind)} | **{_md(i)}** | {before} | {after} |"
 
 
 
