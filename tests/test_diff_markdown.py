@@ -88,7 +88,7 @@ def test_markdown_is_in_the_handbooks_default_language(project):  # noqa: F811
     assert "| seis muutunud | **G1** | kavas | töös |" in out
     (project / "content/reviews/2026-Q2/support-emea.yml").unlink()
     out = run("--project", str(project), "--format", "markdown").output
-    assert "Meeskonna esimene analüüs (SWOT-punkte: 5, eesmärke: 2)." in out
+    assert "Meeskonna esimene analüüs (SWOT-tegureid: 5, eesmärke: 2)." in out
 
 
 def test_markdown_with_a_project_catalogue_escapes_its_words(project):  # noqa: F811
