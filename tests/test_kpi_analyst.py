@@ -498,3 +498,17 @@ def test_a_comma_that_could_be_thousands_or_decimals_is_refused_until_said(tmp_p
     us = write(tmp_path, "us.csv", 'Id,Status,Created at,First reply time in minutes\n1,open,2026-01-05,"1,234"\n'
                '2,open,2026-01-05,"2,500.5"\n')
     assert kpis(run(us, "--preset", "zendesk"))[("2026-Q1", "all", "first_response_time")] == (1867.2, 2)
+
+
+def test_a_change_log_whose_tickets_each_change_on_one_day_takes_its_order_from_the_whole_file(tmp_path):
+    # Every issue's rows tie (one day each), so no issue shows the order; the file as a whole runs newest first.
+    text = ("Issue key,Status,Created,Updated,Resolved\n"
+            "SD-2,Done,02/Feb/26 9:00 AM,2026-02-02,02/Feb/26 5:00 PM\n"
+            "SD-2,In Progress,02/Feb/26 9:00 AM,2026-02-02,\n"
+            "SD-1,In Progress,01/Feb/26 9:00 AM,2026-02-01,\n"
+            "SD-1,To Do,01/Feb/26 9:00 AM,2026-02-01,\n")
+    rep = tmp_path / "q.json"
+    got = kpis(run(write(tmp_path, "c.csv", text), "--preset", "jsm", "--report", str(rep)))
+    assert got[("2026-Q1", "all", "backlog")] == (1, 2)  # SD-1 in progress; SD-2 done in 8 h
+    assert got[("2026-Q1", "all", "resolution_time")] == (8.0, 1)
+    assert json.loads(rep.read_text())["event_log"]["order"] == "newest first"

@@ -197,6 +197,15 @@ def _reduce_event_log(cols: dict[str, Column], rows: _Rows) -> EventLog:
         step = upd[in_file[1:]] - upd[in_file[:-1]]
         later, earlier = int((same & (step > 0)).sum()), int((same & (step < 0)).sum())
     order = "newest first" if earlier > later else "oldest first" if later else "unknown"
+    if order == "unknown":
+        # No ticket's own rows differ (every change of each ticket on one day): a file sorted by update time
+        # as a whole still tells its direction, when all its steps between rows go one way.
+        with np.errstate(invalid="ignore"):
+            steps = np.diff(upd[kept])
+            later, earlier = int((steps > 0).sum()), int((steps < 0).sum())
+        order = "newest first" if earlier and not later else "oldest first" if later and not earlier else "unknown"
+        if order == "unknown":
+            later = earlier = 0
     tiebreak = -kept if order == "newest first" else kept  # the newer of two tied rows sorts last
     u = np.where(np.isnan(upd[kept]), -np.inf, upd[kept])
     sorted_rows = kept[np.lexsort((tiebreak, u, ids[kept]))]
