@@ -1,7 +1,7 @@
 """One term per concept in each language, and the small conventions a native reader notices first.
 
 The glossary covers everything the tool ships in a language: the message catalogue (UI, Reference,
-scaffold texts), the metric catalogue and the guidance pages. Each entry names the term the language
+scaffold texts), the metric catalogue, the guidance pages and the example handbook's reviews. Each entry names the term the language
 uses and the variants that crept in before (calques, a second name for the same thing, a word that
 means something else there); a variant anywhere fails with the file and key or line.
 """
@@ -58,6 +58,18 @@ def shipped_texts(lang: str) -> dict[str, str]:
             value = entry.get(field)
             if isinstance(value, dict) and lang in value:
                 texts[f"metrics.yml:{metric}.{field}"] = value[lang]
+    def walk(where: str, node) -> None:  # the example's own reviews and config: what a reader sees first
+        if isinstance(node, dict):
+            if isinstance(node.get(lang), str):
+                texts[where] = node[lang]
+            for k, v in node.items():
+                walk(f"{where}.{k}", v)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(f"{where}[{i}]", v)
+
+    for path in [*sorted((REPO / "config").glob("*.yml")), *sorted((REPO / "content/reviews").rglob("*.yml"))]:
+        walk(str(path.relative_to(REPO)), yaml.safe_load(path.read_text(encoding="utf-8")))
     for page in sorted((REPO / "cssite/data/guidance" / lang).glob("*.md")):
         for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
             # Heading ids and link targets are addresses, not words.
