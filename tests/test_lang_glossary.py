@@ -132,3 +132,46 @@ def test_a_ninetieth_percentile_is_what_nine_in_ten_stay_within(lang: str):
     assert reply_p90
     for m in reply_p90:
         assert say in metrics[m]["definition"][lang], (m, lang)
+
+
+def _figures(text: str) -> list[str]:
+    """The numbers a text states, whatever the locale's decimal and grouping signs (placeholders left out)."""
+    text = re.sub(r"\{\w+\}", "", text).replace("\u202f", "").replace("\u00a0", "")
+    return sorted(re.sub(r"[,.]", ".", n) for n in re.findall(r"\d+(?:[.,]\d+)?", text))
+
+
+# Where a language words a figure its own way: fr «24 h sur 24» for "around the clock"; fr and ru say
+# "the slowest 10 %" where the English says "the slowest tenth".
+# ru words the p90 from the other side ("only 10 % wait longer"). The figures each of these states:
+_OWN_WORDING = {("messages", "init.threat", "fr"): ["24", "24"],
+                ("metrics", "first_response_time_p90.definition", "fr"): ["10", "90", "90"],
+                ("metrics", "first_response_time_p90.definition", "ru"): ["10", "90"],
+                ("metrics", "first_response_time_business_p90.definition", "fr"): ["10", "90", "90"],
+                ("metrics", "first_response_time_business_p90.definition", "ru"): ["10", "90"]}
+
+
+def test_every_catalogue_text_states_the_same_figures_in_every_language():
+    """Nothing is said in one language that the others lack: every message and metric text carries the same
+    numbers (thresholds, scales, examples) in all five languages, allowing for locale formatting."""
+    english = catalogue("en")
+    metrics = yaml.safe_load((REPO / "cssite/data/metrics.yml").read_text(encoding="utf-8"))
+    texts = {("messages", k): {lang: catalogue(lang)[k] for lang in ("en", "fr", "ru", "et", "zh")}
+             for k in english if k != "ref.layout"}
+    for m, entry in metrics.items():
+        for field in ("name", "definition"):
+            if isinstance(entry.get(field), dict):
+                texts[("metrics", f"{m}.{field}")] = entry[field]
+    found = []
+    for (where, key), by_lang in texts.items():
+        want = _figures(by_lang["en"])
+        for lang in ("fr", "ru", "et", "zh"):
+            got = _figures(by_lang.get(lang, ""))
+            if got != _OWN_WORDING.get((where, key, lang), want):
+                found.append(f"{where}:{key} [{lang}]: English says {want}, {lang} says {got}")
+    assert found == [], "\n".join(found)
+
+
+def test_figures_are_read_through_locale_formatting_and_a_dropped_one_shows():
+    assert _figures("(comme `1,234`, qui peut valoir 1,234 ou 1\u202f234)") == _figures("(`1,234`: 1.234 or 1234)")
+    assert _figures("80\u00a0% en moins de 20 secondes") == _figures("80% within 20 seconds") == ["20", "80"]
+    assert _figures("(comme `1,234`)") != _figures("(`1,234`: 1.234 or 1234)")
