@@ -157,8 +157,10 @@ def build(project: Path, site_dir: Path | None, strict: bool, jobs: int | None, 
     """Validate, then build the handbook site for every language.
 
     The new site replaces the old one only when the whole build succeeded; a
-    failed or interrupted build leaves the previous site exactly as it was. A
-    language whose pages, charts, theme and configuration are the same as in the
+    failed or interrupted build leaves the previous site exactly as it was. When
+    no input changed since the published build (project files, mkdocs.yml, cssite
+    and its dependencies, git commit, date, options), nothing is done at all; else
+    a language whose pages, charts, theme and configuration are the same as in the
     published site is not built again: its folder is kept as it is.
     """
     from cssite.commands.build import run_build

@@ -42,6 +42,15 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.Compl
         raise _GitMissing(str(exc)) from exc
 
 
+def head_commit(root: Path) -> str:
+    """The commit checked out where `root` is ("" outside a repository or without git): what last_changes reads."""
+    try:
+        proc = _git(Path(root), "rev-parse", "--verify", "--quiet", "HEAD")
+    except _GitMissing:
+        return ""
+    return proc.stdout.decode("ascii", errors="replace").strip() if proc.returncode == 0 else ""
+
+
 def last_changes(root: Path, paths: list[str]) -> dict[str, LastChange]:
     """{path: its last commit} for `paths` (relative to `root`) that git has committed.
 

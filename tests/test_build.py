@@ -24,6 +24,9 @@ def test_rebuild_reuses_charts_and_reports_progress(project: Path):
     first = run("build", "--project", project)
     assert first.exit_code == 0
     assert "to draw" in first.stderr and "published" in first.stderr
+    # A changed input (any one: here a comment in the config) runs the build again, with every chart cached.
+    config = project / "config/cssite.yml"
+    config.write_text(config.read_text() + "# reviewed\n")
     second = run("build", "--project", project)
     assert second.exit_code == 0
     assert ", 0 to draw" in second.stderr

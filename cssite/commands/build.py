@@ -37,8 +37,10 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     `languages`: build only these of the project's languages (`cssite serve --lang`); the site then links
     only to them.
     `wait`: when another build holds a lock, wait up to this many seconds for it before giving up (BuildBusy).
-    A language whose pages, charts, theme and configuration are byte-identical to the
-    published site's is not built again: its folder is carried into the new site.
+    When no input changed since the build that published `site_dir`, nothing is loaded or built and the
+    site stays as it is (publish/unchanged.py); otherwise a language whose pages, charts, theme and
+    configuration are byte-identical to the published site's is not built again: its folder is carried
+    into the new site.
     The build holds the project cache's and the site folder's locks from start to end (publish/swap.py),
     and first removes what dead builds left in the cache.
     """
@@ -46,6 +48,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     from cssite.errors import OptionError
     from cssite.publish.swap import build_lock, check_site_dir, remove_stale_staging
 
+    started = time.perf_counter()
     root = Path(root)
     site_dir = Path(site_dir) if site_dir else root / "site"
     cache = ProjectCache(root)
@@ -59,18 +62,37 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     with build_lock(root, site_dir, cache, wait, progress):
         remove_stale_staging(cache, site_dir)
         cache.prune_versions()
+        today = today or dt.date.today()
+        inputs = None
+        record = cache.area("published")  # None when the cache can't be used: then everything is built
+        if record:
+            from cssite.publish.unchanged import build_fingerprint, last_build, nothing_changed
+
+            options = dict(strict=strict, languages=list(languages) if languages is not None else None, pdf=pdf,
+                           today=today.isoformat(), commands=commands,
+                           allow_outside=[os.path.realpath(p) for p in allow_outside])
+            extra = last_build(record, site_dir).get("extra_files") or []
+            inputs = (build_fingerprint(root, options, extra, allow_outside), extra)
+            said = nothing_changed(record, site_dir, inputs[0]) if docs_out is None else None
+            if said is not None:  # not one input changed: the published site is this build's result already
+                for line in said:
+                    click.echo(line, err=True)
+                progress(f"nothing changed since the last build: {site_dir} kept as published "
+                         f"in {time.perf_counter() - started:.1f} s")
+                return site_dir
         return _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache,
-                      languages, pdf=pdf)
+                      languages, pdf=pdf, inputs=inputs)
 
 
 def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt.date | None, progress,
            commands: list[dict] | None, docs_out: Path | None, allow_outside: tuple[Path, ...], cache,
-           languages: tuple[str, ...] | None = None, site_problem: Exception | None = None, pdf: bool = False) -> Path:
+           languages: tuple[str, ...] | None = None, site_problem: Exception | None = None, pdf: bool = False,
+           inputs: tuple[str, list[str]] | None = None) -> Path:
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
     from cssite.publish.swap import staged_site, work_dir, write_root_pages
-    from cssite.publish.unchanged import carry_language, save_published, unchanged_languages
+    from cssite.publish.unchanged import carry_language, save_build, save_published, unchanged_languages
     from cssite.render.charts import dark_name, render_all
     from cssite.analyse.analysed import analyse
     from cssite.render.pages import LanguageRenderer, template_env
@@ -166,10 +188,23 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
     if record:
         try:
             save_published(record, site_dir, fingerprints)
+            if inputs is not None:
+                fingerprint, hashed = inputs
+                named = named_files(project)
+                save_build(record, site_dir, fingerprint if set(named) == set(hashed) else None, named,
+                           [str(d) for d in diags.sorted()])
         except OSError as exc:
             cache.disable(exc)
     progress(f"published {site_dir} in {time.perf_counter() - started:.1f} s")
     return site_dir
+
+
+def named_files(project) -> list[str]:
+    """Files the config names outside the project's own folders: exports and preset files (`tickets:`).
+
+    A preset named like `zendesk` is built in; counting a file of that name too costs nothing and is never stale.
+    """
+    return sorted({str(p) for src in project.config.tickets for p in (src.path, src.options.preset) if p})
 
 
 def check_docs_out(root: Path, site_dir: Path, folder: Path) -> None:
