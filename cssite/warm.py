@@ -137,6 +137,14 @@ class WarmBuilds:
         """The build failed: nothing it computed is kept (a failed page must be converted again, and say why)."""
         self._pending_pages, self._pending_search = {}, {}
 
+    # What a result is kept with, and whether it matches: the inputs themselves here (in memory); a store
+    # that outlives the process (publish/page_store.py) keeps a digest of them instead.
+    def _kept_key(self, key: tuple):
+        return key
+
+    def _same(self, kept, key: tuple) -> bool:
+        return kept == key
+
     # --- the three places MkDocs and Material are asked to reuse --------------------------------------
 
     def _get_env(self, original):
@@ -169,7 +177,7 @@ class WarmBuilds:
             slot = (_language(config), page.file.src_uri)
             key = _markdown_key(page, config, files)
             hit = warm.pages.get(slot)
-            if hit is not None and hit[0] == key:
+            if hit is not None and warm._same(hit[0], key):
                 done = copy.deepcopy(hit[1])
                 by_uri = {f.src_uri: f for f in files}
                 page.content, page.toc = done["content"], done["toc"]
@@ -181,7 +189,7 @@ class WarmBuilds:
                 return
             original(page, config, files)
             links = getattr(page, "links_to_anchors", None)
-            warm._pending_pages[slot] = (key, copy.deepcopy({
+            warm._pending_pages[slot] = (warm._kept_key(key), copy.deepcopy({
                 "content": page.content, "toc": page.toc, "title": page._title_from_render,
                 "anchors": page.present_anchor_ids,
                 "links": None if links is None else {f.src_uri: dict(v) for f, v in links.items()}}))
@@ -196,12 +204,12 @@ class WarmBuilds:
             key = (repr(sorted(index.config.items())), page.content, page.title, repr(page.meta), _toc_key(page.toc),
                    page.url)
             hit = warm.search.get(slot)
-            if hit is not None and hit[0] == key:
+            if hit is not None and warm._same(hit[0], key):
                 index.entries.extend(copy.deepcopy(hit[1]))
                 warm.reused["search"] += 1
                 return
             before = len(index.entries)
             original(index, page)
-            warm._pending_search[slot] = (key, copy.deepcopy(index.entries[before:]))
+            warm._pending_search[slot] = (warm._kept_key(key), copy.deepcopy(index.entries[before:]))
 
         return add_entry_from_context

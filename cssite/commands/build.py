@@ -161,10 +161,16 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
     with staged_site(site_dir, cache) as stage:
         work = work_dir(stage)  # this build's own MkDocs projects, never shared with another build
         jobs_list = []
+        pages_area = cache.area("pages")  # converted pages kept between builds (None: the cache can't be used)
+        store = None
+        if pages_area is not None:
+            from cssite.publish.page_store import store_folder
+
+            store = store_folder(pages_area)
         for r in rendered:
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
             jobs_list.append(write_language(work, root, r.lang, langs, site_name, r.nav, files_of[r.lang],
-                                            stage, r.not_in_nav, r.theme_labels))
+                                            stage, r.not_in_nav, r.theme_labels, store))
         fingerprints = {j.lang: j.fingerprint for j in jobs_list}
         record = cache.area("published")  # None when the cache can't be used: then every language is built
         same = unchanged_languages(record, site_dir, fingerprints) if record else set()

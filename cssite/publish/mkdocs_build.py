@@ -7,6 +7,7 @@ compatible runner without touching the rest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -85,6 +86,8 @@ class LanguageJob:
     config_file: str
     site_dir: str
     fingerprint: str = ""  # everything the build reads, hashed (publish/unchanged.py)
+    store: str = ""  # where converted pages, search entries and compiled templates are kept (publish/page_store.py)
+    root: str = ""  # the project folder
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -228,7 +231,7 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
 
 def write_language(work: Path, root: Path, lang: str, languages, site_name: str, nav: list,
                    files: dict[str, bytes], site_dir: Path, not_in_nav: list[str] = (),
-                   labels: dict[str, str] | None = None) -> LanguageJob:
+                   labels: dict[str, str] | None = None, store: Path | None = None) -> LanguageJob:
     """Lay out one language's MkDocs project under `work/lang/`."""
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
@@ -240,7 +243,7 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
     fingerprint = language_fingerprint({**files, **assets}, cfg, base_inputs(root))
-    return LanguageJob(lang, str(config_file), str(site_dir / lang), fingerprint)
+    return LanguageJob(lang, str(config_file), str(site_dir / lang), fingerprint, str(store or ""), str(root))
 
 
 def base_inputs(root: Path) -> bytes:
@@ -280,17 +283,39 @@ def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     log.propagate = False
+    store = _page_store(job)
     try:
         cfg = load_config(config_file=job.config_file, strict=True)
-        build(cfg)
+        with store.active() if store is not None else contextlib.nullcontext():
+            build(cfg)
         ok = True
     except (Abort, MkDocsException, OSError) as exc:
         handler.messages.append(str(exc))
         ok = False
     finally:
         log.removeHandler(handler)
+    if store is not None and ok and not handler.messages:  # only a build without a warning is kept
+        store.kept()
+        try:
+            store.save(Path(job.config_file).parent / "docs")
+        except OSError:
+            pass  # the next build converts these pages again; the site is right either way
     # MkDocs' strict mode turns link and anchor warnings into a failed build.
     return job.lang, ok and not handler.messages, handler.messages
+
+
+def _page_store(job: LanguageJob):
+    """The language's kept pages (publish/page_store.py), unless `cssite serve` keeps its own in memory."""
+    from cssite import warm
+
+    if not job.store or warm._active is not None:
+        return None
+    from cssite.publish.page_store import PageStore
+
+    try:
+        return PageStore(Path(job.root), Path(job.store), job.lang)
+    except OSError:
+        return None
 
 
 def warm_up(job: LanguageJob) -> None:
