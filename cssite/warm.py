@@ -11,12 +11,17 @@ active (serve wraps each build in it) these are reused:
   package does not change while serve runs; a project's own theme folder is listed again each build);
 - a page's Markdown → HTML conversion, when its Markdown after the plugins, its place, the Markdown
   settings and the whole list of files (links are resolved and checked against it) are all the same;
-- a page's search entries, when its HTML, title, table of contents, metadata and the search settings are.
+- a page's search entries, when its HTML, title, table of contents, metadata and the search settings are;
+- a page's finished HTML from the theme, when the page (HTML, title, table of contents, metadata, address),
+  the whole nav (every title and address, so the previous/next links and the open section too), the list
+  of pages and the MkDocs configuration (the language's mkdocs.yml without its folders, and the project's
+  mkdocs.yml it inherits) are all the same; only with the search plugin alone and no hooks, whose effects
+  on a page cannot be told from its inputs.
 
 A page's results are kept only from a build that succeeded, which in strict mode means one with no
 warning at all, so a reused page never hides a broken link. Everything else (loading, checking, KPIs,
 pages, nav, the config, the HTML of every page) is done as in any build: the same code with the same
-rules, only quicker. Nothing here is written to disk or shared with another process, and without an
+rules, only quicker. tests/test_warm.py checks it: after each kind of edit, a warm site equals a fresh one. Nothing here is written to disk or shared with another process, and without an
 active `WarmBuilds` (`cssite build`, the tests) nothing changes at all.
 """
 
@@ -91,6 +96,59 @@ def _language(config) -> str:
     return Path(config.docs_dir).parent.name
 
 
+def _nav_key(items) -> tuple:
+    return tuple((type(i).__name__, i.title, getattr(i, "url", None),
+                  getattr(getattr(i, "file", None), "src_uri", None), _nav_key(getattr(i, "children", None)))
+                 for i in items or ())
+
+
+_PLAIN_PLUGINS = {"search", "material/search"}
+
+
+def _config_key(config) -> tuple | None:
+    """The language's configuration as a key (its folders left out: each build has new ones), or None when a
+    plugin or hook could change a page in ways its inputs don't show."""
+    import yaml
+
+    if set(config.plugins) - _PLAIN_PLUGINS or config.hooks:
+        return None
+    own = yaml.safe_load(Path(config.config_file_path).read_text(encoding="utf-8"))
+    inherited = own.pop("INHERIT", None)
+    for folder in ("site_dir", "docs_dir"):
+        own.pop(folder, None)
+    base = Path(config.config_file_path).parent / inherited if inherited else None
+    return (repr(own), base.read_bytes() if base is not None and base.is_file() else b"",
+            tuple(str(d) for d in config.theme.dirs))
+
+
+class _WarmTemplate(jinja2.Template):
+    """A theme template that hands back a page's HTML from the last good build when all it reads is the same."""
+
+    def render(self, *args, **kwargs) -> str:
+        warm = _active
+        context = args[0] if len(args) == 1 and isinstance(args[0], dict) and not kwargs else None
+        page = context.get("page") if context is not None else None
+        if warm is None or page is None or context.get("nav") is None or context.get("config") is None:
+            return super().render(*args, **kwargs)
+        config = context["config"]
+        config_key = warm.per_build(config, _config_key)
+        if config_key is None:
+            return super().render(*args, **kwargs)
+        key = (self.name, config_key, warm.per_build(context["nav"], lambda nav: _nav_key(nav.items)),
+               warm.per_build(context["pages"], lambda pages: tuple((f.src_uri, f.url) for f in pages)),
+               page.url, page.file.src_uri, page.title, page.content, _toc_key(page.toc), repr(page.meta),
+               page.canonical_url, page.edit_url, page.update_date, page.is_homepage, context.get("base_url"),
+               repr(context.get("extra_css")), repr(context.get("extra_javascript")))
+        slot = (_language(config), page.url, self.name)
+        hit = warm.html.get(slot)
+        if hit is not None and hit[0] == key:
+            warm.reused["html"] += 1
+            return hit[1]
+        out = super().render(*args, **kwargs)
+        warm._pending_html[slot] = (key, out)
+        return out
+
+
 class WarmBuilds:
     """The caches of one serve session. `with warm.active(): run_build(...)`; then `kept()` or `dropped()`."""
 
@@ -100,9 +158,19 @@ class WarmBuilds:
         self.listings: dict[tuple, list[str]] = {}
         self.pages: dict[tuple, tuple[tuple, dict]] = {}  # (config file, page) → (inputs, results)
         self.search: dict[tuple, tuple[tuple, list]] = {}
+        self.html: dict[tuple, tuple[tuple, str]] = {}
         self._pending_pages: dict = {}
         self._pending_search: dict = {}
-        self.reused = {"pages": 0, "search": 0}
+        self._pending_html: dict = {}
+        self._build_keys: dict[int, tuple] = {}
+        self.reused = {"pages": 0, "search": 0, "html": 0}
+
+    def per_build(self, obj, make):
+        """`make(obj)`, computed once per build for this object (which the entry keeps alive, so its id is its own)."""
+        hit = self._build_keys.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            hit = self._build_keys[id(obj)] = (obj, make(obj))
+        return hit[1]
 
     @contextlib.contextmanager
     def active(self):
@@ -115,8 +183,8 @@ class WarmBuilds:
         patched = [(Theme, "get_env", self._get_env(Theme.get_env)), (Page, "render", self._render(Page.render)),
                    (SearchIndex, "add_entry_from_context", self._index(SearchIndex.add_entry_from_context))]
         saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patched]
-        self._pending_pages, self._pending_search = {}, {}
-        self.reused = {"pages": 0, "search": 0}
+        self._pending_pages, self._pending_search, self._pending_html, self._build_keys = {}, {}, {}, {}
+        self.reused = {"pages": 0, "search": 0, "html": 0}
         _active = self
         for owner, name, fn in patched:
             setattr(owner, name, fn)
@@ -125,17 +193,19 @@ class WarmBuilds:
         finally:
             for owner, name, fn in saved:
                 setattr(owner, name, fn)
+            self._build_keys = {}
             _active = None
 
     def kept(self) -> None:
         """The build succeeded: its pages' results may be reused by the next one."""
         self.pages.update(self._pending_pages)
         self.search.update(self._pending_search)
-        self._pending_pages, self._pending_search = {}, {}
+        self.html.update(self._pending_html)
+        self._pending_pages, self._pending_search, self._pending_html = {}, {}, {}
 
     def dropped(self) -> None:
         """The build failed: nothing it computed is kept (a failed page must be converted again, and say why)."""
-        self._pending_pages, self._pending_search = {}, {}
+        self._pending_pages, self._pending_search, self._pending_html = {}, {}, {}
 
     # What a result is kept with, and whether it matches: the inputs themselves here (in memory); a store
     # that outlives the process (publish/page_store.py) keeps a digest of them instead.
@@ -153,6 +223,7 @@ class WarmBuilds:
         def get_env(theme):
             env = original(theme)
             env.bytecode_cache = warm.templates
+            env.template_class = _WarmTemplate
             dirs = tuple(str(Path(d).resolve()) for d in theme.dirs)
             if not any(Path(d).is_relative_to(warm.root) for d in dirs):
                 listing = env.list_templates

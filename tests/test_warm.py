@@ -75,7 +75,7 @@ def test_warm_rebuilds_match_a_fresh_build_after_every_kind_of_edit(tmp_path: Pa
     [word] = [w for w in ("chat", "Chat", "customers", "reply") if w in text][:1]
     review.write_text(text.replace(word, word + " warmword", 1), encoding="utf-8")
     after = session.build()
-    assert session.warm.reused["pages"] > 0 and session.warm.reused["search"] > 0
+    assert min(session.warm.reused.values()) > 0, session.warm.reused  # pages, search entries and HTML reused
     assert any(b"warmword" in data for data in after.values())
     _same(after, _cold(root, cold_site))
 
