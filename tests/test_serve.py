@@ -94,8 +94,9 @@ def served(tmp_path: Path):
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
     try:
-        _until(lambda: _get(base + "en/")[0] == 200 or proc.poll() is not None, "the first build")
-        assert proc.poll() is None, log_path.read_text()
+        _until(lambda: _get(base + "en/")[0] == 200 or proc.poll() is not None or "Traceback" in log_path.read_text(),
+               "the first build")
+        assert proc.poll() is None and "Traceback" not in log_path.read_text(), log_path.read_text()
         yield root, base, proc, log_path
     finally:
         if proc.poll() is None:

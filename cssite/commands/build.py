@@ -27,7 +27,8 @@ def default_jobs() -> int:
 def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jobs: int | None = None,
               today: dt.date | None = None, progress=_progress, commands: list[dict] | None = None,
               docs_out: Path | None = None, languages: tuple[str, ...] | None = None,
-              allow_outside: tuple[Path, ...] = (), pdf: bool = False, wait: float = 0) -> Path:
+              allow_outside: tuple[Path, ...] = (), pdf: bool = False, wait: float = 0,
+              swapped=None) -> Path:
     """Build the whole site and publish it atomically; return the site folder.
 
     `pdf` (or `pdf: true` in the config) also prints each review as a PDF pack in every language.
@@ -35,7 +36,7 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
     `commands` describe the CLI for the Reference pages ({name, usage, options}; see cli.command_table).
     `docs_out`: also write each language's generated pages and charts to `docs_out/<lang>/`.
     `languages`: build only these of the project's languages (`cssite serve --lang`); the site then links
-    only to them.
+    only to them. `swapped()`: called as soon as the new site is in place (serve reloads the open pages).
     `wait`: when another build holds a lock, wait up to this many seconds for it before giving up (BuildBusy).
     When no input changed since the build that published `site_dir`, nothing is loaded or built and the
     site stays as it is (publish/unchanged.py); otherwise a language whose pages, charts, theme and
@@ -81,13 +82,13 @@ def run_build(root: Path, site_dir: Path | None = None, strict: bool = False, jo
                          f"in {time.perf_counter() - started:.1f} s")
                 return site_dir
         return _build(root, site_dir, strict, jobs, today, progress, commands, docs_out, allow_outside, cache,
-                      languages, pdf=pdf, inputs=inputs)
+                      languages, pdf=pdf, inputs=inputs, swapped=swapped)
 
 
 def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt.date | None, progress,
            commands: list[dict] | None, docs_out: Path | None, allow_outside: tuple[Path, ...], cache,
            languages: tuple[str, ...] | None = None, site_problem: Exception | None = None, pdf: bool = False,
-           inputs: tuple[str, list[str]] | None = None) -> Path:
+           inputs: tuple[str, list[str]] | None = None, swapped=None) -> Path:
     from cssite.commands.checked import echo_diagnostics, load_checked
     from cssite.gitinfo import last_changes
     from cssite.publish.mkdocs_build import base_site_url, build_languages, write_language
@@ -158,7 +159,7 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
         write_docs_out(Path(docs_out), files_of)
         progress(f"wrote the generated pages and charts to {docs_out}")
 
-    with staged_site(site_dir, cache) as stage:
+    with staged_site(site_dir, cache, swapped) as stage:
         work = work_dir(stage)  # this build's own MkDocs projects, never shared with another build
         jobs_list = []
         pages_area = cache.area("pages")  # converted pages kept between builds (None: the cache can't be used)

@@ -222,11 +222,17 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
 
     def build() -> None:
         started = time.perf_counter()
+        shown = []
+
+        def swapped() -> None:  # the new site is in place: the open pages reload now, not after the clean-up
+            state.publish(None, has_site=True)
+            shown.append(True)
+
         try:
             try:
                 with warm.active():
                     run_build(root, site, commands=commands, languages=(lang,) if lang else None,
-                              allow_outside=allow_outside)
+                              allow_outside=allow_outside, swapped=swapped)
             except BaseException:
                 warm.dropped()
                 raise
@@ -242,7 +248,8 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
             click.echo(message, err=True)
             state.publish(message, has_site=(site / "index.html").is_file())
             return
-        state.publish(None, has_site=True)
+        if not shown:
+            state.publish(None, has_site=True)
         click.echo(f"cssite serve: {url} updated in {time.perf_counter() - started:.1f} s "
                    f"({dt.datetime.now():%H:%M:%S})", err=True)
 

@@ -197,8 +197,11 @@ def work_dir(stage: Path) -> Path:
 
 
 @contextlib.contextmanager
-def staged_site(site_dir: Path, cache: ProjectCache | None = None):
-    """Yield this build's new site folder; on success swap it in atomically, on any failure remove it."""
+def staged_site(site_dir: Path, cache: ProjectCache | None = None, swapped=None):
+    """Yield this build's new site folder; on success swap it in atomically, on any failure remove it.
+
+    `swapped()` is called once the new site is in place, before the old one is removed (`cssite serve`
+    tells the open pages at once rather than after the clean-up)."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     cache = cache or ProjectCache(site_dir.parent)
@@ -210,6 +213,8 @@ def staged_site(site_dir: Path, cache: ProjectCache | None = None):
     try:
         yield stage
         swap_in(stage, site_dir)
+        if swapped is not None:
+            swapped()
     finally:
         shutil.rmtree(base, ignore_errors=True)  # the new site's leftovers on failure, the old site on success
 
