@@ -141,11 +141,11 @@ class _WarmTemplate(jinja2.Template):
                repr(context.get("extra_css")), repr(context.get("extra_javascript")))
         slot = (_language(config), page.url, self.name)
         hit = warm.html.get(slot)
-        if hit is not None and hit[0] == key:
+        if hit is not None and warm._same(hit[0], key):
             warm.reused["html"] += 1
             return hit[1]
         out = super().render(*args, **kwargs)
-        warm._pending_html[slot] = (key, out)
+        warm._pending_html[slot] = (warm._kept_key(key), out)
         return out
 
 
