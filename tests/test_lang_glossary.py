@@ -36,6 +36,7 @@ GLOSSARY: dict[str, list[tuple[str, str]]] = {
         # A SWOT item is a "tegur" in the UI; "punkt" is kept for points (NPS, percentage points) and the chart dot.
         (r"\b(iga|igale|need|kavandatud|analüüsi) punkt\w*|\bpunktide\b|\bsõnastage punktid|\blisage punkte", "tegur"),
         (r"alla sihtväärtuse", "sihtväärtus on saavutamata (true for lower-is-better metrics too)"),
+        (r"\blähedal\b", "peaaegu saavutatud (the 'near' status, as ru почти достигнуто)"),
     ],
     "zh": [
         (r"坐席", "客服"),
