@@ -512,3 +512,14 @@ def test_a_change_log_whose_tickets_each_change_on_one_day_takes_its_order_from_
     assert got[("2026-Q1", "all", "backlog")] == (1, 2)  # SD-1 in progress; SD-2 done in 8 h
     assert got[("2026-Q1", "all", "resolution_time")] == (8.0, 1)
     assert json.loads(rep.read_text())["event_log"]["order"] == "newest first"
+
+
+def test_answers_that_all_fit_a_1_to_5_scale_are_questioned_on_the_nps_and_ces_columns(tmp_path):
+    rows = "".join(f"R{i},2026-01-05,{1 + i % 5},{1 + i % 5}\n" for i in range(20))
+    r = run(write(tmp_path, "s.csv", "Response ID,Submitted at,NPS,CES\n" + rows), "--preset", "survey")
+    got = kpis(r)
+    assert got[("2026-Q1", "all", "nps")] == (-100.0, 20)  # computed as the definition says …
+    assert got[("2026-Q1", "all", "ces")] == (3.0, 20)
+    # … and said: a 1–5 question read as NPS, or the original (reversed) CES.
+    assert "s.csv: warning: column 'NPS' (nps_score): all 20 answers are 0–5" in r.stderr
+    assert "s.csv: warning: column 'CES' (ces_score): all 20 answers are 1–5" in r.stderr

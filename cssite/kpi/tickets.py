@@ -428,8 +428,12 @@ def _measures(t: Tickets, cols: dict[str, Column], idx: np.ndarray, solved, back
         t.csat_tracks_offers = bool((t.csat >= OFFERED).any())  # OFFERED or NOT_OFFERED
     if "nps_score" in cols:
         t.nps = lookup("nps_score", lambda v: _score(v, 0, 10, whole=True))
+        _short_scale(t.nps, 0, rows, report, "nps_score", "a 1–5 question mapped as the 0–10 NPS question makes "
+                     "every answer a detractor")
     if "ces_score" in cols:
         t.ces = lookup("ces_score", lambda v: _score(v, 1, 7))
+        _short_scale(t.ces, 1, rows, report, "ces_score", "the original CES (1–5, \"how much effort\") runs the "
+                     "other way from the 1–7 CES 2.0 agreement scale this metric reads")
     if "outcome" in cols:
         t.outcome = _outcomes(cols["outcome"], idx, preset, report)
 
@@ -531,6 +535,14 @@ def _csat_value(v: str, preset: Preset) -> float | None:
     if x is None or not (0 if preset.scale >= 10 else 1) <= x <= preset.scale:
         return None
     return GOOD if x >= preset.good_from else BAD
+
+
+def _short_scale(x: np.ndarray, low: float, rows: _Rows, report: QualityReport, f: str, why: str) -> None:
+    """Warn when twenty or more answers all lie within 1–5: likely another question's scale (numbers kept)."""
+    answered = x[~np.isnan(x)]
+    if len(answered) >= 20 and answered.max() <= 5:
+        report.note(rows.raws[0].path, 0, f"column '{_header(rows, f)}' ({f}): all {len(answered):,} answers are "
+                    f"{low:g}–5; check that it is the question this metric reads: {why}")
 
 
 def _check_scale(col: Column, idx: np.ndarray, preset: Preset, rows: _Rows) -> None:
