@@ -249,3 +249,14 @@ def test_init_writes_its_own_texts_in_the_default_language(tmp_path: Path):
     _init(tmp_path / "de", "--languages", "de,en")
     assert "## Preview while you edit" in (tmp_path / "de/README.md").read_text()
     assert "# languages: Languages to build" in (tmp_path / "de/config/cssite.yml").read_text()
+
+
+def test_init_into_the_current_folder_and_a_folder_with_a_space(tmp_path: Path, monkeypatch):
+    here = tmp_path / "empty"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = _init(Path("."))
+    assert "  cd " not in result.stdout and "cssite serve --open" in result.stdout
+    assert (here / "config/cssite.yml").is_file()
+    result = _init(tmp_path / "my handbook")
+    assert f"  cd '{tmp_path / 'my handbook'}'" in result.stdout  # pasted into a shell, it works

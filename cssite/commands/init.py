@@ -63,7 +63,11 @@ def run_init(target: Path, languages: str | None, teams: tuple[str, ...], exampl
         files = scaffold.project_files(parse_languages(languages), parse_teams(teams), today or dt.date.today())
     scaffold.write_files(target, files)
     click.echo(f"cssite: wrote {len(files)} files into {target}", err=True)
-    click.echo(f"Next:\n  cd {target}\n  cssite serve --open     # live preview at http://127.0.0.1:8000/\n"
+    import shlex
+
+    here = Path(target).resolve() == Path.cwd().resolve()
+    cd = "" if here else f"  cd {shlex.quote(str(target))}\n"  # quoted: a folder name may hold spaces
+    click.echo(f"Next:\n{cd}  cssite serve --open     # live preview at http://127.0.0.1:8000/\n"
                f"  cssite build            # the site, into site/")
 
 
