@@ -4,8 +4,11 @@ Usage: python bench/build_bench.py [--repeat 3]      (needs the bench extra: pip
 
 In one run, on a copy of the example handbook:
 - cssite cold: no cache at all (charts drawn, every language built);
-- cssite warm: charts cached, every language built (a new site folder, so nothing is carried over);
-- cssite no-change: the same build again into the same site (every language carried over);
+- cssite warm, charts only: charts cached, every page converted again (the kept pages removed first),
+  every language built (a new site folder, so nothing is carried over);
+- cssite warm: charts and the kept pages (converted Markdown, search entries, compiled templates; see
+  cssite/publish/page_store.py) from the previous build, every language built into a new site folder;
+- cssite no-change: the same build again into the same site (no input changed: nothing is done);
 - static-i18n: MkDocs with mkdocs-static-i18n building the very pages cssite generated
   (`cssite build --docs-out`, charts included) for the five languages in one process,
   with the same base mkdocs.yml (theme, features, Markdown extensions).
@@ -94,7 +97,7 @@ def main() -> None:
         import mkdocs_static_i18n  # noqa: F401
     except ImportError:
         sys.exit("mkdocs-static-i18n is missing: pip install -e '.[bench]'")
-    rows: dict[str, list[tuple[float, float]]] = {k: [] for k in ("cold", "warm", "nochange", "static")}
+    rows: dict[str, list[tuple[float, float]]] = {k: [] for k in ("cold", "charts", "warm", "nochange", "static")}
     with tempfile.TemporaryDirectory(prefix="cssite-bench-") as tmp:
         tmp = Path(tmp)
         project = copy_example(tmp / "project")
@@ -107,7 +110,11 @@ def main() -> None:
             rows["cold"].append(cssite(project, site))
             rows["static"].append(static_i18n(config))
             shutil.rmtree(site)  # charts stay cached; nothing published to carry over
-            rows["warm"].append(cssite(project, site))
+            for kept in (project / ".cssite-cache").glob("v*/pages"):
+                shutil.rmtree(kept)  # every page converted again
+            rows["charts"].append(cssite(project, site))
+            shutil.rmtree(site)
+            rows["warm"].append(cssite(project, site))  # with the pages the previous build kept
             rows["nochange"].append(cssite(project, site))
             shutil.rmtree(site)
     med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in rows.items()}
@@ -115,11 +122,14 @@ def main() -> None:
     print(f"example handbook, 5 languages, {os.cpu_count()} CPUs, median of {args.repeat} rounds")
     print(f"{'':44s} {'wall':>8s} {'CPU':>8s}   {'vs static-i18n: wall':>20s} {'CPU':>6s}")
     for key, label in (("static", "mkdocs-static-i18n, same pages (baseline)"), ("cold", "cssite build, cold"),
-                       ("warm", "cssite build, warm (charts cached)"), ("nochange", "cssite build, no change")):
+                       ("charts", "cssite build, warm (charts cached only)"),
+                       ("warm", "cssite build, warm (charts and pages kept)"), ("nochange", "cssite build, no change")):
         wall, cpu = med[key]
         print(f"{label:44s} {wall:7.2f}s {cpu:7.2f}s   {wall / s_wall:19.2f}x {cpu / s_cpu:5.2f}x")
     (c_wall, c_cpu), (w_wall, w_cpu), (n_wall, n_cpu) = med["cold"], med["warm"], med["nochange"]
+    h_wall, h_cpu = med["charts"]
     print(f"warm build: {s_wall / w_wall:.2f}x faster than static-i18n (target >= 1.5x); CPU {s_cpu / w_cpu:.2f}x less")
+    print(f"warm build, charts cached only: {s_wall / h_wall:.2f}x faster; CPU {s_cpu / h_cpu:.2f}x less")
     print(f"cold build: {c_wall / s_wall:.2f}x static-i18n's time (target <= 1.6x); CPU {c_cpu / s_cpu:.2f}x")
     print(f"no-change rebuild: {n_wall / c_wall:.2f}x a cold build (target <= 0.1x); CPU {n_cpu / c_cpu:.2f}x")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} (wall ratios are only fair on an idle machine)")

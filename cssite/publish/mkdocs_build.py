@@ -341,7 +341,13 @@ def warm_up(job: LanguageJob) -> None:
     log.addHandler(handler)
     log.propagate = False
     try:
-        load_config(config_file=job.config_file, strict=True)
+        cfg = load_config(config_file=job.config_file, strict=True)
+        store = _page_store(job)
+        if store is not None:  # list the theme's files once, here: every worker forked from this process reuses it
+            from mkdocs.structure.files import Files
+
+            with store.active():
+                Files([]).add_files_from_theme(cfg.theme.get_env(), cfg)
     except (Abort, MkDocsException, OSError):
         pass  # the real build reports it, with the language it belongs to
     finally:

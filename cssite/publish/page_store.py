@@ -68,8 +68,13 @@ def _toc_in(rows):
 class PageStore(WarmBuilds):
     """The results of one language's last successful build, read from and written to the cache."""
 
+    # The theme's file listing (WarmBuilds keeps it only for theme folders outside the project, which do not
+    # change while cssite runs) is one for every language: listed once per process, before the workers fork.
+    _listings: dict = {}
+
     def __init__(self, root: Path, folder: Path, lang: str) -> None:
         super().__init__(root)
+        self.listings = PageStore._listings
         self.folder, self.lang = Path(folder), lang
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "templates").mkdir(exist_ok=True)
