@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run, write
+from conftest import MINIMAL_CONFIG, run, write
 
 
 def test_project_template_overrides_default_by_name(project: Path):
@@ -47,6 +47,32 @@ def test_identical_charts_are_drawn_once(project: Path):
     assert len(srcs) == 1 and html.count(next(iter(srcs))) == 2
     dark = set(re.findall(r'src="([^"#]+-dark\.svg)#only-dark"', html))
     assert len(dark) == 1 and html.count(next(iter(dark))) == 2
+
+
+def test_a_chart_two_languages_write_alike_is_drawn_once(project: Path, monkeypatch):
+    # A British English edition writes quarters and percentages as English does, and `i18n init` starts its
+    # catalogue from the English words (the target's label too): its CSAT chart is the English one, drawn
+    # once for both languages, and both editions' pages show that one file. Minutes it writes "mins", so
+    # that chart is its own.
+    from cssite.render import charts
+
+    write(project, "config/cssite.yml", MINIMAL_CONFIG.replace("languages: [en]", "languages: [en, en-GB]"))
+    assert run("i18n", "init", "en-GB", "--project", project).exit_code == 0
+    drawn: list[str] = []
+    real = charts.draw
+    monkeypatch.setattr(charts, "draw", lambda spec: drawn.append(spec.key) or real(spec))
+    result = run("build", "--project", project, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "charts: 3 distinct of 4, 3 to draw" in result.stderr
+    assert len(drawn) == 3 == len(set(drawn))
+
+    def shown_on(lang: str, metric: str) -> set[str]:
+        html = (project / f"site/{lang}/metrics/{metric}/index.html").read_text(encoding="utf-8")
+        return set(re.findall(r'src="[^"]*/([0-9a-f]{20})\.svg#only-light"', html))
+
+    assert len(shown_on("en", "csat")) == 1 and shown_on("en", "csat") == shown_on("en-GB", "csat")
+    assert shown_on("en", "first_response_time").isdisjoint(shown_on("en-GB", "first_response_time"))
+    assert "35.0 mins" in (project / "site/en-GB/metrics/first_response_time/index.html").read_text(encoding="utf-8")
 
 
 def test_site_dir_option(project: Path, tmp_path_factory):
