@@ -280,15 +280,20 @@ def parse_column(text: pa.Array, name: str, path, forced: str | None = None, pre
     impossible, zeros, shapeless = rows_of(not_real), rows_of(zero), rows_of(bad_shape)
     secs[impossible | zeros | shapeless] = np.nan
     # Values with the right date whose time the layouts did not read: normalise and try again, few in number.
+    shown = full[0]  # the format the summary names
     retry = present & np.isnan(secs) & ~impossible & ~zeros & ~shapeless
     if retry.any():
         idx = np.flatnonzero(retry)
         values = pc.take(text, pa.array(idx))
         zoned = zoned or pc.any(pc.match_substring_regex(values, _OFFSET.pattern)).as_py()
         fixed = _normalise(values)
-        again = _strptime(fixed, [date_fmt + " " + t for t in TIME_LAYOUTS] + [date_fmt])
+        formats = [date_fmt + " " + t for t in TIME_LAYOUTS] + [date_fmt]
+        again = _strptime(fixed, formats)
         secs[idx] = again
-    col = _finish(secs, text, present, full[0], impossible, zeros)
+        if (~np.isnan(again)).sum() * 2 > present.sum():  # most values were read this way: say so
+            first = pc.take(fixed, pa.array([int(np.flatnonzero(~np.isnan(again))[0])]))
+            shown = next((f for f in formats if not np.isnan(_strptime(first, [f])[0])), shown)
+    col = _finish(secs, text, present, shown, impossible, zeros)
     col.unreadable |= shapeless & present
     if zoned:
         wall = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), r"\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)$", "")
