@@ -523,3 +523,16 @@ def test_answers_that_all_fit_a_1_to_5_scale_are_questioned_on_the_nps_and_ces_c
     # … and said: a 1–5 question read as NPS, or the original (reversed) CES.
     assert "s.csv: warning: column 'NPS' (nps_score): all 20 answers are 0–5" in r.stderr
     assert "s.csv: warning: column 'CES' (ces_score): all 20 answers are 1–5" in r.stderr
+
+
+def test_offsets_written_after_a_space_are_read_and_named(tmp_path):
+    text = ("Id,Status,Created at,Solved at\n"
+            "1,solved,2026-03-31 23:30:00 -0800,2026-04-01 01:30:00 -0800\n"   # 2 h, created 31 March by its clock
+            "2,solved,2026-03-31T22:00:00Z,2026-04-01T00:00:00Z\n"             # 2 h
+            "3,solved,2026-03-31 21:00 UTC,2026-04-01 00:00 UTC\n"             # 3 h
+            "4,solved,2026-03-31T23:00:00.123+05:30,2026-04-01T03:00:00+05:30\n")  # 4 h
+    rep = tmp_path / "q.json"
+    got = kpis(run(write(tmp_path, "t.csv", text), "--preset", "zendesk", "--report", str(rep)))
+    assert got[("2026-Q1", "all", "resolution_time")] == (2.5, 4)
+    assert got[("2026-Q1", "all", "resolution_time_p90")] == (3.7, 4)  # 3 + 0.7 · 1
+    assert json.loads(rep.read_text())["files"][0]["date_formats"]["created_at"] == "%Y-%m-%d %H:%M:%S%z"
