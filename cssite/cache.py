@@ -12,6 +12,12 @@ Layout (everything a build may delete and recompute):
 Keys: `key(...)` hashes cssite's version, the area and every value that changes a result, plus the
 content of the files named. Policy: a damaged or read-only cache is never an error. A build warns once
 and goes on without it (computing everything, keeping nothing); an unreadable entry is computed again.
+
+Trust: the cache is cssite's own output on this machine, never input from the repository. A cache that
+git tracks (someone committed it: its KPI results and charts could be forged), that is a link, or that
+holds a link anywhere inside (a committed `staging -> ~` would have the stale-staging cleanup empty a home
+folder; a `lock -> ~/.bashrc` would be truncated by the lock) is not used at all: not read, not written,
+not cleaned. The warning says how to repair it.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class ProjectCache:
         self._warn = warn or (lambda message: print(f"cssite: {message}", file=sys.stderr))
         self.usable = True
         self.reason = ""
+        self._trusted: bool | None = None
 
     # --- the policy ---------------------------------------------------------------------------------
     def disable(self, exc: BaseException | str) -> None:
@@ -60,9 +67,18 @@ class ProjectCache:
                 self._warn(f"warning: the cache {self.root} can't be used ({self.reason}); "
                            "building without it, so nothing is reused or kept")
 
+    def trusted(self) -> bool:
+        """False (and the cache disabled, with a warning) when the cache is not cssite's own: see the module."""
+        if self._trusted is None:
+            problem = untrusted_cache(self.root)
+            self._trusted = problem is None
+            if problem:
+                self.disable(problem)
+        return self._trusted and self.usable
+
     def ensure(self) -> bool:
         """Make the cache folder (ignored by git); False, with a warning, when that is impossible."""
-        if not self.usable:
+        if not self.usable or not self.trusted():
             return False
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -100,7 +116,7 @@ class ProjectCache:
 
     def read_json(self, area: str, name: str):
         """A cached JSON value, or None when absent or damaged (then it is computed again)."""
-        if not self.usable:
+        if not self.usable or not self.trusted():
             return None
         try:
             return json.loads((self.base / area / name).read_text(encoding="utf-8"))
@@ -128,7 +144,7 @@ class ProjectCache:
     def prune(self, area: str, keep: set[str], suffix: str = "") -> None:
         """Remove the entries of `area` (ending in `suffix`) that are not in `keep`."""
         folder = self.base / area
-        if not self.usable or not folder.is_dir():
+        if not self.usable or not folder.is_dir() or not self.trusted():
             return
         try:
             for entry in folder.iterdir():
@@ -139,7 +155,7 @@ class ProjectCache:
 
     def prune_versions(self) -> None:
         """Remove what other cssite versions (and the layout before versioned folders) left behind."""
-        if not self.usable or not self.root.is_dir():
+        if not self.usable or not self.root.is_dir() or not self.trusted():
             return
         try:
             for entry in self.root.iterdir():
@@ -165,13 +181,35 @@ class ProjectCache:
         return self.root / STAGING
 
 
+def untrusted_cache(folder: Path) -> str | None:
+    """Why the cache folder can't be cssite's own (a link, a link inside it, tracked by git), or None."""
+    if os.path.islink(folder):
+        return f"it is a link (to {os.readlink(folder)}); remove the link, cssite makes the folder itself"
+    if not folder.is_dir():
+        return None
+    for current, dirs, files in os.walk(folder):  # followlinks=False: a link is seen, never entered
+        for name in dirs + files:
+            path = os.path.join(current, name)
+            if os.path.islink(path):
+                return (f"it holds a link, {os.path.relpath(path, folder.parent)}, which cssite never makes; "
+                        f"remove the folder {folder.name}/ (everything in it is recomputed)")
+    from cssite.gitinfo import tracked
+
+    if tracked(folder.parent, folder.name):
+        return (f"git tracks files in it, so they came from the repository, not from a build; "
+                f"run git rm -r --cached {folder.name} and commit")
+    return None
+
+
 def write_crash_log(root: Path, exc: BaseException) -> Path | None:
     """Write an internal error's traceback to `.cssite-cache/logs/` (or the system's temp folder); its path."""
     text = "".join(traceback.format_exception(exc))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     body = f"cssite {__version__} internal error, {dt.datetime.now().isoformat(timespec='seconds')}\n\n{text}"
-    candidates = [cache_dir(root) / "logs"]
     import tempfile
+
+    # Never through a link someone put in the cache (the log would be written wherever it points).
+    candidates = [] if untrusted_cache(cache_dir(root)) else [cache_dir(root) / "logs"]
 
     candidates.append(Path(tempfile.gettempdir()))
     for folder in candidates:

@@ -28,7 +28,9 @@ import click
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Lone surrogates too: a file name that is not UTF-8 reaches Python as U+DC80–U+DCFF (surrogateescape), and
+# would print its raw bytes (or fail to print at all).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # A file name printed as it is: letters (any script), digits and . _ - / + @ ~ ,  (no ':' or space).
 _PLAIN_PATH = re.compile(r"[\w./+@~,-]+")
 
@@ -36,6 +38,8 @@ _PLAIN_PATH = re.compile(r"[\w./+@~,-]+")
 def _escape_controls(s: str) -> str:
     def one(m: re.Match) -> str:
         ch = m.group()
+        if "\udc80" <= ch <= "\udcff":  # an undecodable byte of a file name: shown as the byte it was
+            return f"\\x{ord(ch) - 0xDC00:02x}"
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{ord(ch):02x}" if ord(ch) < 0x100
                                                             else f"\\u{ord(ch):04x}")
     return _CONTROL.sub(one, s)

@@ -51,6 +51,15 @@ def head_commit(root: Path) -> str:
     return proc.stdout.decode("ascii", errors="replace").strip() if proc.returncode == 0 else ""
 
 
+def tracked(root: Path, path: str) -> bool:
+    """True when git tracks any file under `path` (relative to `root`); False outside a repository or without git."""
+    try:
+        proc = _git(root, "ls-files", "-z", "--", path)
+    except _GitMissing:
+        return False
+    return proc.returncode == 0 and bool(proc.stdout.strip(b"\0"))
+
+
 def last_changes(root: Path, paths: list[str]) -> dict[str, LastChange]:
     """{path: its last commit} for `paths` (relative to `root`) that git has committed.
 

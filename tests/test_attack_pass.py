@@ -100,3 +100,204 @@ def test_a_backslash_escaped_url_in_a_summary_is_judged_as_the_browser_reads_it(
     for href in re.findall(r'(?:href|src)="([^"]*)"', html):
         assert safe_url(href), (markdown, html)
         assert not href.replace("\\", "/").startswith("//"), (markdown, html)
+
+
+# (an image and an id are legitimate in a guidance page: the payload's image has a script URL instead)
+GUIDE_PAYLOAD = '<img src="javascript:alert(1)" onerror=alert(1)><script>alert("PWN")</script><x-pwn></x-pwn>'
+
+
+@pytest.fixture(scope="module")
+def guidance_site(tmp_path_factory) -> Path:
+    """A project guidance page (full MkDocs Markdown) with raw HTML, attribute lists and script links."""
+    root = tmp_path_factory.mktemp("guidance")
+    write(root, "config/cssite.yml", """\
+        site_name: Handbook
+        languages: [en, fr]
+        teams:
+          - id: support-emea
+            name: Support EMEA
+        """)
+    write(root, "content/reviews/2026-Q3/support-emea.yml", MINIMAL_REVIEW)
+    write(root, "content/metrics/kpis.csv", MINIMAL_KPIS)
+    page = f"""# Guide {GUIDE_PAYLOAD} <b>bold</b>
+
+Intro {GUIDE_PAYLOAD} [js](javascript:alert(1)) [ok](https://example.com/ok) [data](data:text/html,x)
+{{: onclick="alert(2)" }}
+
+## Section {GUIDE_PAYLOAD} {{: onmouseover="alert(3)" }}
+
+| left | right |
+|:--|--:|
+| <span onclick="alert(4)">c</span> | d |
+
+!!! note "Note {GUIDE_PAYLOAD}"
+    body <iframe src="https://example.com/frame"></iframe>
+
+<div markdown style="position:fixed;top:0" onclick="alert(5)">
+*inside* <a href="javascript:alert(6)">x</a> <a href="\\\\evil.example.com">y</a>
+<form action="https://example.com/steal"><input name=p></form>
+</div>
+
+```html
+<script>alert("PWN")</script>
+```
+"""
+    write(root, "content/guidance/en/own-page.md", page)
+    write(root, "content/guidance/fr/own-page.md", page)
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def test_a_project_guidance_page_keeps_its_markdown_and_loses_every_script(guidance_site: Path):
+    for lang in ("en", "fr"):
+        html = (guidance_site / lang / "guidance" / "own-page" / "index.html").read_text(encoding="utf-8")
+        assert_nothing_from_payload(html, f"{lang} guidance")
+        article = html[html.index("<article"):html.index("</article>")]  # the page's own content (no theme)
+        p = assert_nothing_from_payload(article, f"{lang} guidance article")
+        tags = {t for t, _ in p.elements}
+        assert not tags & {"iframe", "form", "input"}, tags & {"iframe", "form", "input"}
+        styles = [a["style"] for t, a in p.elements if a.get("style")]
+        assert all(s.replace(" ", "").rstrip(";") in ("text-align:left", "text-align:right") for s in styles), styles
+        # what the page's Markdown made is kept: the table with its alignment, the note, the code block, the link
+        assert "table" in tags and ("a", {"href": "https://example.com/ok"}) in p.elements
+        assert any(t == "div" and "admonition" in (a.get("class") or "") for t, a in p.elements)
+        assert '<script>alert("PWN")</script>' in "".join(p.text)  # the code block shows it as text
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and "&lt;img" not in title and "Guide" in title
+
+
+def test_the_search_index_and_navigation_of_a_guidance_page_are_text(guidance_site: Path):
+    import json
+
+    index = json.loads((guidance_site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = [d for d in index["docs"] if d["location"].startswith("guidance/own-page")]
+    assert docs
+    for doc in docs:
+        assert_nothing_from_payload(doc["title"], "search title")
+        assert_nothing_from_payload(doc["text"], "search text")
+    home = (guidance_site / "en" / "index.html").read_text(encoding="utf-8")
+    assert_nothing_from_payload(home, "home navigation")
+
+
+# --- paths that are not files ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rel", ["content/reviews/2026-Q2/support-emea.yml", "content/metrics/more.csv",
+                                 "content/guidance/en/extra.md", "templates/home.md.j2", "config/metrics.yml",
+                                 "messages/en.yml", "mkdocs.yml", "config/cssite.yml"])
+def test_a_fifo_is_reported_never_opened(project: Path, rel: str):
+    import os
+
+    path = project / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)  # opening it would wait for a writer forever: the command returning at all is the test
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert f"{rel}: error: this is a named pipe (FIFO), not a file" in result.output.splitlines()[0]
+
+
+def test_a_link_to_nothing_is_reported_and_an_editor_lock_file_is_not(project: Path):
+    import os
+
+    folder = project / "content/reviews/2026-Q3"
+    os.symlink("ann@host.1234", folder / ".#support-emea.yml")  # what Emacs leaves while a file is edited
+    assert run("validate", "--project", project).exit_code == 0
+    os.symlink("gone.yml", folder / "support-apac.yml")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("content/reviews/2026-Q3/support-apac.yml: error: this is a link to nothing")
+
+
+def test_a_device_is_refused_as_an_export_and_as_a_project_file(project: Path):
+    import os
+
+    result = run("kpi", "/dev/null", "--preset", "zendesk")
+    assert result.exit_code == 1 and result.output.startswith("/dev/null: error: this is a device, not a file")
+    os.symlink("/dev/zero", project / "content/metrics/zero.csv")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "content/metrics/zero.csv: error:" in result.output
+    assert "outside the project folder" in result.output
+
+
+@pytest.mark.parametrize("rel,words", [("content/reviews/2026-Q3/support-emea.yml", "holds no review"),
+                                       ("config/cssite.yml", "holds no settings")])
+@pytest.mark.parametrize("text", ["# only a comment\n", "---\n...\n", "%YAML 1.1\n---\n"])
+def test_a_file_with_no_data_is_an_error_at_line_1(project: Path, rel: str, words: str, text: str):
+    write(project, rel, text)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0].startswith(f"{rel}:1: error: the file {words}")
+
+
+# --- the cache is cssite's own output, never input from the repository --------------------------------------
+
+@pytest.fixture
+def victim(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("victim")
+    write(folder, "keep/file.txt", "precious")
+    write(folder, "bashrc", "precious rc")
+    return folder
+
+
+def _intact(victim: Path) -> None:
+    assert (victim / "keep/file.txt").read_text() == "precious"
+    assert (victim / "bashrc").read_text() == "precious rc"
+
+
+@pytest.mark.parametrize("link,target", [("staging", "."), ("lock", "bashrc"), ("logs", "keep"), ("v0", "keep"),
+                                         ("kpi", "keep")])
+def test_a_link_planted_in_the_cache_is_never_followed(project: Path, victim: Path, link: str, target: str):
+    import os
+
+    (project / ".cssite-cache").mkdir()
+    os.symlink(victim / target, project / ".cssite-cache" / link)
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "the cache" in result.output and "holds a link, .cssite-cache/" + link in result.output
+    _intact(victim)
+    assert (project / "site/en/index.html").is_file()
+
+
+def test_a_cache_that_is_a_link_is_not_used(project: Path, victim: Path):
+    import os
+
+    os.symlink(victim, project / ".cssite-cache")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "it is a link" in result.output
+    _intact(victim)
+    assert sorted(p.name for p in victim.iterdir()) == ["bashrc", "keep"]
+
+
+def test_a_cache_committed_to_git_is_not_trusted(project: Path):
+    import json
+    import subprocess
+
+    from cssite.cache import ProjectCache
+
+    assert run("build", "--project", project).exit_code == 0
+    cache = ProjectCache(project)
+    assert cache.trusted()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-f", ".cssite-cache", "config"], cwd=project, check=True)
+    forged = ProjectCache(project)
+    assert not forged.trusted() and "git tracks files in it" in forged.reason
+    assert forged.read_json("kpi", "anything.json") is None and forged.area("charts") is None
+    result = run("build", "--project", project)
+    assert result.exit_code == 0 and "git rm -r --cached .cssite-cache" in result.output
+    json.loads((project / "site/en/search/search_index.json").read_text())  # built all the same
+
+
+def test_a_file_name_can_not_forge_a_line_of_i18n_status(project: Path):
+    import os
+
+    write(project, "config/cssite.yml", (project / "config/cssite.yml").read_text().replace("[en]", "[en, fr]"))
+    src = project / "content/reviews/2026-Q3/support-emea.yml"
+    forged = os.path.join(os.fsencode(src.parent), b"\xff\nx:9: error: forged.yml")
+    os.rename(src, forged)
+    result = run("i18n", "status", "--project", project)
+    assert result.exit_code == 0, result.output
+    missing = [ln for ln in result.output.splitlines() if ": fr: " in ln and not ln.startswith("config/")]
+    assert missing and all(ln.startswith("'content/reviews/2026-Q3/\\xff\\nx:9: error: forged.yml':") for ln in missing)
+    assert not any(ln.startswith("x:9") for ln in result.output.splitlines())

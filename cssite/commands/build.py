@@ -171,7 +171,7 @@ def _build(root: Path, site_dir: Path, strict: bool, jobs: int | None, today: dt
         for r in rendered:
             site_name = project.config.site_name.resolve(r.lang, cfg.default_language)[0]
             jobs_list.append(write_language(work, root, r.lang, langs, site_name, r.nav, files_of[r.lang],
-                                            stage, r.not_in_nav, r.theme_labels, store))
+                                            stage, r.not_in_nav, r.theme_labels, store, r.user_pages))
         fingerprints = {j.lang: j.fingerprint for j in jobs_list}
         record = cache.area("published")  # None when the cache can't be used: then every language is built
         same = unchanged_languages(record, site_dir, fingerprints) if record else set()

@@ -24,6 +24,8 @@ def load_checked(root: Path, strict: bool = False, today: dt.date | None = None,
     index = KpiIndex(project) if project is not None else None
     if project is not None:
         review_warnings(project, diags, index, today)
+    if project is None and not diags.errors:  # a loader gave up without saying why: a bug (exit 3), not "0 errors"
+        raise RuntimeError("the project was not loaded, and no loader reported an error")
     if project is None or (strict and diags.warnings):
         raise ValidationFailed(diags.sorted(), outcome)
     return project, diags, index

@@ -16,7 +16,7 @@ from cssite.analyse.history import (
     previous_reviews,
 )
 from cssite.commands.checked import load_checked
-from cssite.errors import Diagnostics, InputError, OptionError, plural
+from cssite.errors import Diagnostics, InputError, OptionError, one_line, plural, show_path
 from cssite.gitinfo import files_at_revision
 from cssite.load.fields import did_you_mean
 from cssite.load.reviews import REVIEWS_DIR, load_reviews
@@ -97,7 +97,8 @@ def _reviews_from_texts(texts: dict[str, str], project: Project, rev: str) -> tu
         diags = Diagnostics(base)
         reviews = load_reviews(base, project.config, project.metrics, diags)
     # An old file today's loader rejects (say, a team since renamed) is left out, not fatal.
-    warnings = [f"{rev}:{d.path}{f':{d.line}' if d.line else ''}: warning: {d.message} "
+    # Printed by the one rule for file names and messages (errors.py): one line, whatever a name holds.
+    warnings = [f"{one_line(rev)}:{show_path(d.path)}{f':{d.line}' if d.line else ''}: warning: {one_line(d.message)} "
                 f"(this file at {rev} is left out of the comparison)" for d in diags.sorted() if d.severity == "error"]
     return reviews, warnings
 

@@ -44,7 +44,10 @@ def run_kpi(exports: list[Path], options, output: Path | None = None, fmt: str =
 
     for p in exports:
         if not p.is_file():
-            raise InputError("no such file", str(p))
+            from cssite.load.confine import not_regular
+
+            # A FIFO or a device is never opened (it would wait or never end): say what it is instead.
+            raise InputError(not_regular(p) or "no such file", str(p))
     inputs = {p.resolve() for p in exports}
     for target, option in ((output, "-o/--output"), (report, "--report")):
         if target is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from cssite.errors import Diagnostics
-from cssite.load.confine import Confinement
+from cssite.load.confine import Confinement, not_regular
 from cssite.load.config import check_home_kpis, load_builtin_catalogue, load_catalogue, load_config
 from cssite.load.guidance import load_guidance
 from cssite.load.messages import load_project_messages
@@ -45,10 +45,10 @@ def load_project(root: Path, allow_outside: tuple[Path, ...] = ()) -> tuple[Proj
     check_granularity(kpis, diags, root)
     sources: dict[str, dict[str, str]] = {}
     guidance = load_guidance(root, config, diags, sources, confinement) if config else {}
-    messages = load_project_messages(root, config, diags) if config else {}
+    messages = load_project_messages(root, config, diags, confinement) if config else {}
     for own in (root / "mkdocs.yml", *sorted((root / "templates").glob("*.j2")), *sorted((root / "messages").glob("*.yml"))):  # read later, by render and MkDocs
-        if own.exists() or own.is_symlink():
-            confinement.check(own, diags)
+        if (own.exists() or own.is_symlink()) and confinement.check(own, diags) and not_regular(own):
+            diags.error(own, 0, not_regular(own))  # a FIFO would hang the template loader or MkDocs
     if config is None or diags.errors:
         return None, diags
     return Project(str(root), config, metrics, reviews, kpis, guidance, reports, builtin, sources, messages), diags

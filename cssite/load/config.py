@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from cssite.errors import Diagnostics
-from cssite.load.confine import Confinement, is_file
+from cssite.load.confine import Confinement, is_file, not_regular
 from cssite.load.fields import Checker
 from cssite.model import AnalysisSettings, Config, KpiOptions, Metric, Team, TicketSource
 from cssite.schema import ANALYSIS, CONFIG, METRIC, METRIC_ID_RE
@@ -23,13 +23,20 @@ def load_config(root: Path, diags: Diagnostics, confinement: Confinement | None 
     path = root / CONFIG_FILE
     if (path.exists() or path.is_symlink()) and not (confinement or Confinement(root)).check(path, diags):
         return None
+    if (path.exists() or path.is_symlink()) and not_regular(path):
+        diags.error(path, 0, not_regular(path))
+        return None
     if not is_file(path):
         where = root.resolve()
         problem = f"folder {where} does not exist" if not where.is_dir() else f"{where} has no config/cssite.yml"
         diags.error(path, 0, f"{problem}: is this a cssite project? (use --project DIR)")
         return None
+    before = len(diags.items)
     data = load_yaml(path, diags)
     if data is None:
+        if len(diags.items) == before:  # only comments: say so rather than fail without a word
+            diags.error(path, 1, "the file holds no settings (only comments or an empty document); "
+                                 "it needs at least site_name and teams")
         return None
     # Text fields in the config are in the default language: find it before checking them.
     langs = data.get("languages") if isinstance(data, LineDict) else None
@@ -112,7 +119,9 @@ def load_catalogue(root: Path, config: Config | None, diags: Diagnostics,
     path = root / METRICS_FILE
     if (path.exists() or path.is_symlink()) and not (confinement or Confinement(root)).check(path, diags):
         return metrics
-    if is_file(path):
+    if (path.exists() or path.is_symlink()) and not_regular(path):
+        diags.error(path, 0, not_regular(path))
+    elif is_file(path):
         data = load_yaml(path, diags)
         if data is not None:
             default = config.default_language if config else "en"

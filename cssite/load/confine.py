@@ -105,6 +105,33 @@ def project_files(folder: Path, patterns: tuple[str, ...], confinement: Confinem
     out: list[Path] = []
     for pattern in patterns:  # the order rglob gave: per pattern, sorted
         for path in sorted(p for p in found if fnmatch.fnmatch(p.name, pattern)):
-            if path not in out and is_file(path) and confinement.check(path, diags):
+            if path in out or not confinement.check(path, diags):
+                continue
+            why = not_regular(path)
+            if why and path.name.startswith(".") and os.path.islink(path) and not os.path.exists(path):
+                continue  # an editor's lock file (Emacs' `.#review.yml` is a link to nothing): not the user's file
+            if why:
+                diags.error(path, 0, why)
+            else:
                 out.append(path)
     return out
+
+
+def not_regular(path: Path) -> str | None:
+    """Why `path` can't be read as a file (a dangling link, a FIFO, a device, a socket), or None when it can.
+
+    Checked before anything opens it: reading a FIFO would wait forever for a writer, a device never ends.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "this is a link to nothing (its target does not exist)" if os.path.islink(path) else "no such file"
+    except (OSError, ValueError) as exc:
+        return f"cannot read this file: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"this is {kind}, not a file; cssite reads only regular files"

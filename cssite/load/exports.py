@@ -19,7 +19,7 @@ from cssite.cache import ProjectCache
 from cssite.errors import Diagnostics, InputError, OptionError, show_value
 from cssite.kpi import compute_kpis, resolve_preset
 from cssite.load.config import CONFIG_FILE
-from cssite.load.confine import Confinement, is_file
+from cssite.load.confine import Confinement, is_file, not_regular
 from cssite.load.kpis import kpi_frame
 from cssite.model import Config, KpiOptions, Metric, Period
 
@@ -49,7 +49,8 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
         if not confinement.check(path, diags, where, src.line, "tickets: export "):
             continue
         if not is_file(path):
-            diags.error(where, src.line, f"tickets: export {show_value(src.path)} not found")
+            why = not_regular(path) if path.exists() or path.is_symlink() else None
+            diags.error(where, src.line, f"tickets: export {show_value(src.path)} " + (why or "not found"))
             continue
         options = src.options
         spec = options.preset

@@ -15,6 +15,7 @@ from pathlib import Path
 from cssite.errors import Diagnostics
 from cssite.i18n.messages import catalogue
 from cssite.i18n.languages import has_builtin_catalogue
+from cssite.load.confine import Confinement, not_regular
 from cssite.load.fields import did_you_mean
 from cssite.model import Config
 from cssite.yamlio import LineDict, load_yaml
@@ -37,13 +38,24 @@ def _languages_line(root: Path) -> int:
     return next((i for i, ln in enumerate(lines, 1) if ln.startswith("languages:")), 0)
 
 
-def load_project_messages(root: Path, config: Config, diags: Diagnostics) -> dict[str, dict[str, str]]:
-    """{lang: the complete table} for each language with a project catalogue; errors go to `diags`."""
+def load_project_messages(root: Path, config: Config, diags: Diagnostics,
+                          confinement: Confinement | None = None) -> dict[str, dict[str, str]]:
+    """{lang: the complete table} for each language with a project catalogue; errors go to `diags`.
+
+    A catalogue that resolves outside the project, or is no regular file, is reported and never opened.
+    """
     english = catalogue("en")
     out: dict[str, dict[str, str]] = {}
     for lang in config.languages:
         path = root / MESSAGES_DIR / f"{lang}.yml"
         builtin = has_builtin_catalogue(lang)
+        if path.exists() or path.is_symlink():
+            if not (confinement or Confinement(root)).check(path, diags):
+                continue
+            why = not_regular(path)
+            if why:
+                diags.error(path, 0, why)
+                continue
         if not path.is_file():
             if not builtin:
                 diags.error(root / "config" / "cssite.yml", _languages_line(root),

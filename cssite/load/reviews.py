@@ -35,8 +35,12 @@ def load_reviews(root: Path, config: Config | None, metrics: dict[str, Metric], 
 def load_review(path: Path, config: Config | None, metrics: dict[str, Metric], diags: Diagnostics) -> Review | None:
     from cssite.yamlio import load_yaml
 
+    before = len(diags.items)
     data = load_yaml(path, diags)
     if data is None:
+        if len(diags.items) == before:  # only comments, or an empty `---` document: no review, and no silence
+            diags.error(path, 1, "the file holds no review (only comments or an empty document); "
+                                 "write the review's keys or remove the file")
         return None
     check = Checker(path, diags, config.default_language if config else "en", config.languages if config else None)
     v = check.mapping(data, REVIEW, 1)

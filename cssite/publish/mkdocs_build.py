@@ -195,7 +195,8 @@ def theme_language(lang: str) -> str:
 
 
 def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name: str, nav: list,
-                    site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None) -> dict:
+                    site_dir: Path, not_in_nav: list[str] = (), labels: dict[str, str] | None = None,
+                    user_pages: list[str] = ()) -> dict:
     from cssite.i18n.languages import borrowed_direction
 
     theme_dir = Path(str(resources.files("cssite") / "data" / "theme"))
@@ -225,13 +226,16 @@ def language_config(root: Path, lang: str, languages: tuple[str, ...], site_name
             "cssite_search_worker": SEARCH_WORKER.rsplit("/", 1)[1] if _stems(lang) else False,
             # <html lang>: the project's own code, also where Material's strings are borrowed (theme/partials).
             "cssite_lang": lang,
+            # The pages whose Markdown the project wrote: run_mkdocs sanitizes their HTML (UserPages).
+            "cssite_user_pages": sorted(user_pages),
         },
     }
 
 
 def write_language(work: Path, root: Path, lang: str, languages, site_name: str, nav: list,
                    files: dict[str, bytes], site_dir: Path, not_in_nav: list[str] = (),
-                   labels: dict[str, str] | None = None, store: Path | None = None) -> LanguageJob:
+                   labels: dict[str, str] | None = None, store: Path | None = None,
+                   user_pages: list[str] = ()) -> LanguageJob:
     """Lay out one language's MkDocs project under `work/lang/`."""
     folder = work / lang
     css = (resources.files("cssite") / "data" / "assets" / "cssite.css").read_bytes()
@@ -239,7 +243,7 @@ def write_language(work: Path, root: Path, lang: str, languages, site_name: str,
     if _stems(lang):
         assets[SEARCH_WORKER] = search_worker_file()
     sync_docs(folder / "docs", {**files, **assets})
-    cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav, labels)
+    cfg = language_config(root, lang, languages, site_name, nav, site_dir, not_in_nav, labels, user_pages)
     config_file = folder / "mkdocs.yml"
     write_if_changed(config_file, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False).encode())
     fingerprint = language_fingerprint({**files, **assets}, cfg, base_inputs(root))
@@ -270,6 +274,35 @@ def _quiet_mkdocs() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+class UserPages:
+    """A MkDocs plugin of cssite's own (registered in run_mkdocs): the project's guidance pages are Markdown
+    MkDocs renders with every extension mkdocs.yml enables (raw HTML, attribute lists, any link), so their
+    HTML passes the allow-list sanitizer before the theme, the search index or the table of contents see it."""
+
+    def on_page_content(self, html: str, page, config, files):  # noqa: ARG002 - MkDocs' event signature
+        from cssite.render.markdown import html_text, user_page_html
+
+        if page.file.src_uri not in (config.get("extra") or {}).get("cssite_user_pages", ()):
+            return html
+        # The title MkDocs took from the first heading reaches <title>, the navigation and the search index as
+        # it is: plain text, escaped once.
+        if page.title:
+            page.title = html_text(_plain_title(page.title))
+        stack = list(page.toc or [])
+        while stack:  # the table of contents and the search index's sections: the headings' words, as text
+            item = stack.pop()
+            item.title = html_text(_plain_title(item.title))
+            stack.extend(item.children)
+        return user_page_html(html)
+
+
+def _plain_title(title: str) -> str:
+    import html as _html
+    import re as _re
+
+    return _html.unescape(_re.sub(r"<[^>]*>", "", str(title)))
+
+
 def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     """Build one language. Returns (lang, ok, warnings and errors)."""
     _quiet_mkdocs()
@@ -286,6 +319,7 @@ def run_mkdocs(job: LanguageJob) -> tuple[str, bool, list[str]]:
     store = _page_store(job)
     try:
         cfg = load_config(config_file=job.config_file, strict=True)
+        cfg.plugins["cssite-user-pages"] = UserPages()
         with store.active() if store is not None else contextlib.nullcontext():
             build(cfg)
         ok = True

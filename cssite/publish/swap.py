@@ -76,7 +76,7 @@ def site_lock_path(site_dir: Path, cache: ProjectCache | None = None) -> Path:
     site = site_dir.resolve()
     for folder in site.parents:
         if (folder / "config" / "cssite.yml").is_file():
-            owner_cache = ProjectCache(folder)
+            owner_cache = ProjectCache(folder, warn=lambda message: None)  # its own build warns, if need be
             if owner_cache.ensure():
                 return owner_cache.root / f"site-{hashlib.sha256(str(site).encode()).hexdigest()[:16]}.lock"
             break
@@ -150,7 +150,9 @@ def remove_stale_staging(cache: ProjectCache, site_dir: Path) -> list[Path]:
     Call it holding the build lock: then no other build is using any of them.
     """
     removed = []
-    candidates = list(cache.staging_root.iterdir()) if cache.staging_root.is_dir() else []
+    # Only in a cache cssite trusts (no links in it: see cache.py), so nothing outside it is ever removed.
+    own = cache.trusted() and cache.staging_root.is_dir() and not cache.staging_root.is_symlink()
+    candidates = list(cache.staging_root.iterdir()) if own else []
     site = site_dir.resolve()
     if site.parent.is_dir():
         pattern = re.compile(re.escape(f".{site.name}.") + r"(new|old|staging)-[0-9a-z-]+")

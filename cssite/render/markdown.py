@@ -177,6 +177,25 @@ def summary_html(s: str) -> Markup:
     return Markup(clean)
 
 
+# A project's guidance pages are full MkDocs Markdown (tables, admonitions, details, code, headings with ids):
+# what that makes is kept, with classes and ids; scripts, event attributes, styles (but text-align), frames,
+# forms and every URL but http, https, mailto and relative ones are not.
+USER_PAGE_TAGS = frozenset(nh3.ALLOWED_TAGS | {"tfoot"})
+USER_PAGE_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "dir", "title", "style"},
+    "a": {"href", "hreflang"}, "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "type"}, "details": {"open"}, "time": {"datetime"}, "abbr": set(),
+}
+
+
+def user_page_html(s: str) -> str:
+    """The HTML MkDocs made from a project's own Markdown page, through nh3's allow-list (and `safe_url`)."""
+    return nh3.clean(s, tags=set(USER_PAGE_TAGS), attributes={k: set(v) for k, v in USER_PAGE_ATTRIBUTES.items()},
+                     url_schemes=set(ALLOWED_SCHEMES), link_rel=None, strip_comments=True,
+                     attribute_filter=_second_look, filter_style_properties={"text-align"})
+
+
 def summary_block(s: str, lang: str | None = None) -> Markup:
     """A summary as a raw HTML block of its own, optionally marked as written in another language."""
     lang_attr = f' lang="{html.escape(lang)}"' if lang else ""

@@ -84,6 +84,8 @@ class RenderedLanguage:
     theme_labels: dict[str, str] = field(default_factory=dict)  # words the theme config carries (publish puts them in)
     not_found: tuple[str, str] = ("", "")  # title and text of the site's 404 page in this language
     quality_pages: list[tuple[str, str]] = field(default_factory=list)  # (export name, page) of computed exports
+    # Pages under docs/ whose Markdown the project wrote (its guidance pages): their HTML is sanitized (publish)
+    user_pages: list[str] = field(default_factory=list)
     redirect: tuple[str, str] = ("", "")  # title and link text of the root page that opens this language
     # PDF path under docs/ → {markdown, footer, page_words, title}: the review packs publish prints (`pdf: true`)
     packs: dict[str, dict] = field(default_factory=dict)
@@ -567,7 +569,10 @@ class LanguageRenderer:
         fallback = self.project.guidance.get(self.default, {})
         for name in sorted(set(own) | set(fallback), key=_guidance_key):
             pages, lang = (own, self.lang) if name in own else (fallback, self.default)
-            written_in = source_language(sources.get(lang, {}).get(name, "")) or lang
+            source = sources.get(lang, {}).get(name, "")
+            written_in = source_language(source) or lang
+            if not source.startswith("cssite:"):  # the project's own page: MkDocs renders it, nh3 cleans it
+                self.out.user_pages.append(f"guidance/{name}")
             if written_in == self.lang:
                 self.out.pages[f"guidance/{name}"] = pages[name]
             else:  # another language's page (the default's, or English for a language cssite has none in)
