@@ -301,3 +301,39 @@ def test_a_file_name_can_not_forge_a_line_of_i18n_status(project: Path):
     missing = [ln for ln in result.output.splitlines() if ": fr: " in ln and not ln.startswith("config/")]
     assert missing and all(ln.startswith("'content/reviews/2026-Q3/\\xff\\nx:9: error: forged.yml':") for ln in missing)
     assert not any(ln.startswith("x:9") for ln in result.output.splitlines())
+
+
+# --- numbers no KPI ever has ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("row,words", [
+    ("2026-Q3,support-emea,csat,50,99999999999999999999999999999", "n is too large"),
+    ("2026-Q3,support-emea,ticket_volume,1e300,10", "value is too large"),
+    ("2026-Q3,support-emea,ticket_volume,-1e300,10", "value is too large"),
+])
+def test_a_huge_number_in_a_kpi_table_is_a_located_error_not_a_crash(project: Path, row: str, words: str):
+    write(project, "content/metrics/more.csv", f"period,team,metric,value,n\n{row}\n")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1, result.output
+        assert result.output.splitlines()[0].startswith(f"content/metrics/more.csv:2: error: {words}")
+
+
+def test_a_huge_target_is_a_located_error(project: Path):
+    write(project, "config/metrics.yml", "csat:\n  target: 1.0e+300\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("config/metrics.yml:2: error: csat: 'target' is too large")
+
+
+def test_a_kpi_column_given_twice_is_refused_not_guessed(project: Path):
+    write(project, "content/metrics/more.csv", "period,team,metric,value,n,value\n2026-Q3,support-emea,csat,50,10,60\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("content/metrics/more.csv:1: error: column value appears more than once")
+
+
+def test_a_huge_number_still_formats_in_every_language():
+    from cssite.i18n.formats import number
+
+    for lang in ("en", "fr", "ru", "et", "zh", "de"):
+        assert number(1e300, lang).replace("\u202f", " ").replace("\xa0", " ").count("0") >= 300

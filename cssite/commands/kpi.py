@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cssite.load.confine import is_file
 from cssite.errors import Diagnostics, InputError, OptionError
 
 
@@ -43,7 +44,7 @@ def run_kpi(exports: list[Path], options, output: Path | None = None, fmt: str =
     from cssite.kpi.write import to_csv, to_json
 
     for p in exports:
-        if not p.is_file():
+        if not is_file(p):
             from cssite.load.confine import not_regular
 
             # A FIFO or a device is never opened (it would wait or never end): say what it is instead.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import decimal
+
 import datetime as dt
 from functools import lru_cache
 
@@ -32,7 +34,10 @@ def _locale(lang: str) -> Locale:
 def number(value: float, lang: str, decimals: int = 1) -> str:
     """A plain number: `1 234,5` in fr, `1,234.5` in en."""
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(round(value, decimals), format=fmt, locale=_locale(lang))
+    # Decimal's default 28 digits can't hold a huge value's rounding (1e300 to one decimal): room for any float.
+    with decimal.localcontext() as ctx:
+        ctx.prec = 400
+        return format_decimal(round(value, decimals), format=fmt, locale=_locale(lang))
 
 
 @_cached

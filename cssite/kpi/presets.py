@@ -10,6 +10,8 @@ their values may mean, and the help text `cssite kpi --help` and the Reference s
 
 from __future__ import annotations
 
+import os
+
 import json
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
@@ -124,7 +126,7 @@ def load_preset(spec: str, base: Path | None = None) -> Preset:
         with resources.as_file(resources.files("cssite").joinpath("data", "presets", f"{spec}.yml")) as p:
             return _parse(Path(p), spec)
     path = Path(spec) if base is None else Path(base) / spec
-    if not path.is_file():
+    if not os.path.isfile(path):  # (False, not an exception, for a name too long to look up)
         raise OptionError(f"preset file '{spec}' not found (built-in presets: {', '.join(builtin_names())})")
     return _parse(path, str(spec))
 

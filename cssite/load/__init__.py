@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +49,7 @@ def load_project(root: Path, allow_outside: tuple[Path, ...] = ()) -> tuple[Proj
     guidance = load_guidance(root, config, diags, sources, confinement) if config else {}
     messages = load_project_messages(root, config, diags, confinement) if config else {}
     for own in (root / "mkdocs.yml", *sorted((root / "templates").glob("*.j2")), *sorted((root / "messages").glob("*.yml"))):  # read later, by render and MkDocs
-        if (own.exists() or own.is_symlink()) and confinement.check(own, diags) and not_regular(own):
+        if os.path.lexists(own) and confinement.check(own, diags) and not_regular(own):
             diags.error(own, 0, not_regular(own))  # a FIFO would hang the template loader or MkDocs
     if config is None or diags.errors:
         return None, diags

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from importlib import resources
 from pathlib import Path
 
@@ -21,9 +23,9 @@ METRICS_FILE = Path("config") / "metrics.yml"
 
 def load_config(root: Path, diags: Diagnostics, confinement: Confinement | None = None) -> Config | None:
     path = root / CONFIG_FILE
-    if (path.exists() or path.is_symlink()) and not (confinement or Confinement(root)).check(path, diags):
+    if os.path.lexists(path) and not (confinement or Confinement(root)).check(path, diags):
         return None
-    if (path.exists() or path.is_symlink()) and not_regular(path):
+    if os.path.lexists(path) and not_regular(path):
         diags.error(path, 0, not_regular(path))
         return None
     if not is_file(path):
@@ -117,9 +119,9 @@ def load_catalogue(root: Path, config: Config | None, diags: Diagnostics,
     """The built-in catalogue with the project's additions and overrides applied."""
     metrics = builtin if builtin is not None else load_builtin_catalogue()
     path = root / METRICS_FILE
-    if (path.exists() or path.is_symlink()) and not (confinement or Confinement(root)).check(path, diags):
+    if os.path.lexists(path) and not (confinement or Confinement(root)).check(path, diags):
         return metrics
-    if (path.exists() or path.is_symlink()) and not_regular(path):
+    if os.path.lexists(path) and not_regular(path):
         diags.error(path, 0, not_regular(path))
     elif is_file(path):
         data = load_yaml(path, diags)

@@ -9,6 +9,8 @@ that remembers between runs. Exports and preset files must be inside the project
 
 from __future__ import annotations
 
+import os
+
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -49,7 +51,7 @@ def kpis_from_exports(root: Path, config: Config, metrics: dict[str, Metric], di
         if not confinement.check(path, diags, where, src.line, "tickets: export "):
             continue
         if not is_file(path):
-            why = not_regular(path) if path.exists() or path.is_symlink() else None
+            why = not_regular(path) if os.path.lexists(path) else None
             diags.error(where, src.line, f"tickets: export {show_value(src.path)} " + (why or "not found"))
             continue
         options = src.options

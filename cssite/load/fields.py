@@ -19,6 +19,11 @@ from cssite.schema import (
 )
 from cssite.yamlio import LineDict, LineList
 
+
+# No count, duration, score or target comes near this; far above it, numbers lose their digits (floats) and
+# formatting them is no longer exact, so a value beyond it is refused where it is written.
+MAX_MAGNITUDE = 1e15
+TOO_LARGE = "is too large (cssite takes numbers up to 10^15 in size)"
 _KIND_WORDS = {
     "text": "a string or a mapping of language code to string",
     "markdown": "a string or a mapping of language code to string",
@@ -123,6 +128,9 @@ class Checker:
                 return bad()
             if not math.isfinite(v):  # YAML reads .nan and .inf as numbers
                 return bad()
+            if abs(v) > MAX_MAGNITUDE:
+                self.error(line, f"{label}'{f.name}' {TOO_LARGE}, got {v:g}")
+                return None
             if (f.low is not None and v < f.low) or (f.high is not None and v > f.high):
                 rng = f"from {f.low:g} to {f.high:g}" if f.high is not None else f"at least {f.low:g}"
                 self.error(line, f"{label}'{f.name}' must be {rng}, got {v}")

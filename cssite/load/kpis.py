@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cssite.errors import Diagnostics
+from cssite.errors import Diagnostics, show_value
 from cssite.load.confine import Confinement, project_files
-from cssite.load.fields import did_you_mean
+from cssite.load.fields import MAX_MAGNITUDE, TOO_LARGE, did_you_mean
 from cssite.model import KPI_COLUMNS, Config, Metric, Period
 from cssite.schema import KPI_CSV
 from cssite.yamlio import read_text
@@ -56,8 +56,15 @@ def read_kpi_csv(path: Path, config: Config | None, metrics: dict[str, Metric], 
         return []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
+        found = ", ".join(header)
+        found = found if len(found) <= 200 else f"{found[:160]}… ({len(header):,} columns)"
         diags.error(path, 1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                             f"(found: {', '.join(header)}; required: {', '.join(REQUIRED)})")
+                             f"(found: {found}; required: {', '.join(REQUIRED)})")
+        return []
+    twice = sorted({h for h in header if h in KNOWN and header.count(h) > 1})
+    if twice:  # which of the two is the value? Refused rather than guessed
+        diags.error(path, 1, f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} appear"
+                             f"{'' if len(twice) > 1 else 's'} more than once; keep one of each")
         return []
     for extra in (h for h in header if h not in KNOWN):
         diags.warning(path, 1, f"column '{extra}' is not used (known columns: {', '.join(KNOWN)})")
@@ -118,6 +125,10 @@ def _row(r: dict, path: Path, line: int, teams, metrics, diags: Diagnostics) -> 
                 raise ValueError
         except ValueError:
             diags.error(path, line, f"{col} '{raw}' is not a number ({_number_hint(raw)})")
+            ok = False
+            continue
+        if abs(x) > MAX_MAGNITUDE:
+            diags.error(path, line, f"{col} {TOO_LARGE}, got {show_value(raw)}")
             ok = False
             continue
         if col == "n" and (x < 0 or x != int(x)):

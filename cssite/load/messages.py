@@ -9,6 +9,8 @@ differ from English's, a key cssite does not know.
 
 from __future__ import annotations
 
+import os
+
 import string
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def load_project_messages(root: Path, config: Config, diags: Diagnostics,
     for lang in config.languages:
         path = root / MESSAGES_DIR / f"{lang}.yml"
         builtin = has_builtin_catalogue(lang)
-        if path.exists() or path.is_symlink():
+        if os.path.lexists(path):
             if not (confinement or Confinement(root)).check(path, diags):
                 continue
             why = not_regular(path)
