@@ -337,3 +337,34 @@ def test_a_huge_number_still_formats_in_every_language():
 
     for lang in ("en", "fr", "ru", "et", "zh", "de"):
         assert number(1e300, lang).replace("\u202f", " ").replace("\xa0", " ").count("0") >= 300
+
+
+# --- Markdown that would take Python-Markdown minutes -----------------------------------------------------------
+
+@pytest.mark.parametrize("summary,words", [
+    ("[" * 20000, "has 20,000 '[' (at most 200)"),
+    (("[" + "word " * 10) * 100, "has 100 '[' that never close"),
+    ("x" * 20001, "is 20,001 characters long"),
+])
+def test_a_summary_markdown_cannot_keep_a_build_busy_for_minutes(project: Path, summary: str, words: str):
+    import json
+
+    review = project / "content/reviews/2026-Q3/support-emea.yml"
+    review.write_text(review.read_text().replace("title: Q3 review", f"title: Q3 review\nsummary: {json.dumps(summary)}"))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"content/reviews/2026-Q3/support-emea.yml:4: error: 'summary' {words}")
+
+
+def test_a_guidance_page_with_thousands_of_open_brackets_is_refused(project: Path):
+    write(project, "content/guidance/en/x.md", "# X\n\n" + ("[" + "w " * 5) * 1000)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("content/guidance/en/x.md:1: error: this page has 1,000 '[' that never close")
+
+
+def test_ordinary_links_and_escaped_brackets_are_fine():
+    from cssite.load.fields import markdown_problem
+
+    text = " ".join(f"[link {i}](https://example.com/{i}) \\[not a link" for i in range(150))
+    assert markdown_problem(text, 20_000, 200) is None

@@ -57,7 +57,8 @@ def parse(html: str) -> Parsed:
 
 def as_shown(s: str) -> str:
     """What a reader sees of `s`: control characters gone, line breaks as spaces, runs of spaces as one."""
-    s = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", s).replace("\r\n", " ")
+    # (the bidi terminators cssite adds after an override are invisible: see test_a_bidi_override_ends_with_its_text)
+    s = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202c\u2069]", "", s).replace("\r\n", " ")
     return re.sub(r"\s+", " ", re.sub(r"[\n\r\t]", " ", s)).strip()
 
 
@@ -125,3 +126,15 @@ def test_a_project_catalogue_text_is_text_with_its_placeholders_filled(before, a
     p = parse(html)
     assert [t for t, _ in p.tags] == ["p"], html
     assert "<b>T</b>" in "".join(p.data)
+
+
+@SETTINGS
+@given(ANY, st.sampled_from(["\u202e", "\u202d", "\u202b", "\u2067", "\u2068", "\u202e\u2066"]))
+def test_a_bidi_override_ends_with_its_text(s, override):
+    """A right-to-left override in a name can't reverse the words cssite writes after it."""
+    shown = str(text(s + override))
+    opened = sum(shown.count(c) for c in "\u202a\u202b\u202d\u202e")
+    closed = shown.count("\u202c")
+    assert closed >= opened
+    assert shown.count("\u2069") >= sum(shown.count(c) for c in "\u2066\u2067\u2068")
+    assert html_text(override).endswith(("\u202c", "\u2069"))

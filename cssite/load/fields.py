@@ -24,6 +24,41 @@ from cssite.yamlio import LineDict, LineList
 # formatting them is no longer exact, so a value beyond it is refused where it is written.
 MAX_MAGNITUDE = 1e15
 TOO_LARGE = "is too large (cssite takes numbers up to 10^15 in size)"
+# Python-Markdown reads a link by scanning from each '[' to its ']' (and from '](' to its ')'): a text with
+# thousands of brackets that never close takes minutes (20,000 '[' in a summary: 278 s). No summary or
+# guidance page needs anywhere near these; beyond them the text is refused where it is written.
+MAX_SUMMARY_CHARS, MAX_SUMMARY_BRACKETS = 20_000, 200
+MAX_PAGE_CHARS, MAX_PAGE_BRACKETS, MAX_UNCLOSED = 300_000, 3_000, 50
+
+
+def markdown_problem(s: str, max_chars: int, max_brackets: int) -> str | None:
+    """Why Markdown `s` is refused (too long, too many brackets, too many that never close), or None."""
+    if len(s) > max_chars:
+        return f"is {len(s):,} characters long; the most cssite takes is {max_chars:,}"
+    brackets = unclosed = depth = i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\":  # an escaped bracket is text to Markdown: it costs nothing
+            i += 2
+            continue
+        if ch == "[":
+            brackets += 1
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif ch == "\n" and i + 1 < len(s) and s[i + 1] == "\n":  # a blank line ends every open link
+            unclosed, depth = unclosed + depth, 0
+        i += 1
+    unclosed += depth
+    if brackets > max_brackets:
+        return (f"has {brackets:,} '[' (at most {max_brackets:,}): Markdown reads each as a possible link, "
+                "which would take minutes; write fewer, or \\[ for a bracket that is text")
+    if unclosed > MAX_UNCLOSED:
+        return (f"has {unclosed:,} '[' that never close (at most {MAX_UNCLOSED}): Markdown searches the rest of the "
+                "text for each; close them, or write \\[ for a bracket that is text")
+    return None
+
+
 _KIND_WORDS = {
     "text": "a string or a mapping of language code to string",
     "markdown": "a string or a mapping of language code to string",
@@ -107,7 +142,16 @@ class Checker:
         """Convert one value of kind `f.kind`, or report it and return None."""
         bad = lambda: self.error(line, f"{label}'{f.name}' must be {describe(f)}, got {_show(v)}")  # noqa: E731
         k = f.kind
-        if k in ("text", "markdown"):
+        if k == "markdown":
+            got = self.text(v, line, f"{label}'{f.name}'")
+            for lang, s in (got.values.items() if got is not None else ()):
+                why = markdown_problem(s, MAX_SUMMARY_CHARS, MAX_SUMMARY_BRACKETS)
+                if why:
+                    where = v.line_of(lang) if isinstance(v, LineDict) else line
+                    self.error(where, f"{label}'{f.name}'{'.' + lang if isinstance(v, LineDict) else ''} {why}")
+                    got = None
+            return got
+        if k == "text":
             return self.text(v, line, f"{label}'{f.name}'")
         if k == "string":
             if isinstance(v, (str, int, float)) and not isinstance(v, bool):

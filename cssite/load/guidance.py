@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cssite.errors import Diagnostics
 from cssite.load.confine import Confinement, project_files
+from cssite.load.fields import MAX_PAGE_BRACKETS, MAX_PAGE_CHARS, markdown_problem
 from cssite.model import Config
 from cssite.yamlio import read_text
 
@@ -54,6 +55,10 @@ def load_guidance(root: Path, config: Config, diags: Diagnostics,
         folder = root / GUIDANCE_DIR / lang
         for path in project_files(folder, ("*.md",), confinement or Confinement(root), diags):
             text = read_text(path, diags)
+            why = markdown_problem(text, MAX_PAGE_CHARS, MAX_PAGE_BRACKETS) if text is not None else None
+            if why:  # MkDocs would take minutes over it
+                diags.error(path, 1, f"this page {why}")
+                text = None
             if text is not None:
                 name = path.relative_to(folder).as_posix()
                 pages[name] = text  # the project's page replaces the shipped one of that name

@@ -44,6 +44,20 @@ def _entity(ch: str) -> str:
     return _NAMED.get(ch) or f"&#{ord(ch)};"
 
 
+_EMBEDDINGS = re.compile("[\u202a-\u202e]")  # LRE RLE PDF LRO RLO
+_ISOLATES = re.compile("[\u2066-\u2068]")  # LRI RLI FSI
+
+
+def _closed_bidi(s: str) -> str:
+    """User text whose bidi overrides and isolates end with it: a U+202E can't reverse the words after it.
+
+    The Unicode bidi algorithm ignores a terminator with nothing to close, so one per opener is always safe.
+    """
+    if max(s, default="\0") < "\u202a":  # (the common case: no character that high, nothing to look for)
+        return s
+    return s + "\u202c" * len(_EMBEDDINGS.findall(s)) + "\u2069" * len(_ISOLATES.findall(s))
+
+
 def text(s) -> Markup:
     """Plain user text, safe anywhere in a Markdown page's running text; shown exactly as typed."""
     if isinstance(s, Markup):
@@ -55,6 +69,7 @@ def text(s) -> Markup:
 def _text(s: str) -> Markup:
     # Pure, and five languages' pages print the same names and numbers thousands of times: cached.
     s = _CONTROL.sub("", str(s)).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    s = _closed_bidi(s)
     out = []
     n = len(s)
     for i, ch in enumerate(s):
@@ -79,7 +94,7 @@ def html_text(s) -> str:
     """Plain text for a place where MkDocs or the theme writes it into HTML as is (names, titles)."""
     if isinstance(s, Markup):
         return str(s)
-    return html.escape(_CONTROL.sub("", str(s)).replace("\n", " "), quote=True).replace("&#x27;", "'")
+    return html.escape(_closed_bidi(_CONTROL.sub("", str(s)).replace("\n", " ")), quote=True).replace("&#x27;", "'")
 
 
 def alt(s: str) -> str:
