@@ -163,8 +163,19 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text
 
 
+MAX_YAML_BYTES = 10 * 1024 * 1024  # a year of reviews is a few hundred kB; far beyond, parsing takes minutes
+
+
 def load_yaml(path: Path, diags: Diagnostics):
     """Parse one YAML file into LineDict/LineList values, or report why not and return None."""
+    try:
+        size = path.stat().st_size
+    except (OSError, ValueError):
+        size = 0  # read_text reports what is wrong with it
+    if size > MAX_YAML_BYTES:
+        diags.error(path, 0, f"the file is {size / 1024 / 1024:.0f} MB; a cssite YAML file may be at most "
+                             f"{MAX_YAML_BYTES // 1024 // 1024} MB")
+        return None
     text = read_text(path, diags)
     if text is None:
         return None

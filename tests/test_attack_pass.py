@@ -368,3 +368,14 @@ def test_ordinary_links_and_escaped_brackets_are_fine():
 
     text = " ".join(f"[link {i}](https://example.com/{i}) \\[not a link" for i in range(150))
     assert markdown_problem(text, 20_000, 200) is None
+
+
+def test_a_huge_yaml_file_is_refused_before_it_is_parsed(project: Path):
+    from cssite.yamlio import MAX_YAML_BYTES
+
+    review = project / "content/reviews/2026-Q3/support-emea.yml"
+    with review.open("a", encoding="utf-8") as f:
+        f.write("# " + "x" * (MAX_YAML_BYTES + 10) + "\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("content/reviews/2026-Q3/support-emea.yml: error: the file is 10 MB")
