@@ -4,9 +4,10 @@ Usage: python bench/serve_bench.py [--repeat 7] [--lang en] [--all-languages]
 
 In one run, on a copy of the example handbook:
 - serve --lang en: the figure the README quotes (one language, the way you preview while writing);
-- baseline: a cold build of the same language, i.e. a fresh Python process building that language into a fresh
-  site folder (what the preview would cost if every save started from nothing: imports, template
-  compilation, every page converted), measured in the same run so the ratio holds on a noisy machine;
+- baseline: a cold build of the same language, i.e. a fresh Python process building that language from a fresh
+  copy of the project (no .cssite-cache) into a fresh site folder (what the preview would cost if every
+  save started from nothing: imports, template compilation, charts, every page converted), measured in the
+  same run so the ratio holds on a noisy machine;
 - with --all-languages, also serve without --lang (every language rebuilt on each save).
 
 Each round saves a new word into the first item of support-emea's 2026-Q3 review and then does what the
@@ -135,10 +136,18 @@ run_build(Path(sys.argv[1]), Path(sys.argv[2]), languages=(sys.argv[3],), comman
 
 
 def build_once(project: Path, site: Path, lang: str) -> float:
-    """A cold build of one language: a fresh process, a fresh site folder (the project's chart cache is kept,
-    as it is for serve)."""
+    """A cold build of one language: a fresh process on a fresh copy of the project (no .cssite-cache: no
+    kept pages, charts or templates) into a fresh site folder."""
+    fresh = copy_example(site.parent / f"cold-{site.name}")
+    for name in ("config", "content", "templates", "mkdocs.yml"):  # the same files serve was built from
+        src, dest = project / name, fresh / name
+        if src.is_dir():
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(src, dest)
+        elif src.exists():
+            shutil.copy(src, dest)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", COLD, str(project), str(site), lang], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", COLD, str(fresh), str(site), lang], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"build failed:\n{done.stderr}")
     return time.perf_counter() - start

@@ -51,6 +51,12 @@ def _clean(x) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
+def _missing(x) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(x))
+
+
 class KpiIndex:
     """Every KPI series of a project, grouped once so pages can ask cheaply."""
 
@@ -61,11 +67,15 @@ class KpiIndex:
         df = project.kpis
         if len(df):
             df = df.assign(_start=df["period"].map(lambda p: p.start)).sort_values("_start", kind="stable")
-            for (team, metric), g in df.groupby(["team", "metric"], sort=False):
-                self.series[(team, metric)] = [
-                    Point(r.period, float(r.value), _clean(r.n), _clean(r.ci_low), _clean(r.ci_high), r.source)
-                    for r in g.itertuples(index=False)
-                ]
+            # One pass over the rows, grouped in the order each (team, metric) first appears: what
+            # groupby(sort=False) gives, without a pandas group and a namedtuple class per series.
+            for r in df[["team", "metric", "period", "value", "n", "ci_low", "ci_high", "source"]].itertuples(
+                    index=False, name=None):
+                team, metric, period, value, n, ci_low, ci_high, source = r
+                if _missing(team) or _missing(metric):
+                    continue  # as groupby does: a row without its key belongs to no series
+                self.series.setdefault((team, metric), []).append(
+                    Point(period, float(value), _clean(n), _clean(ci_low), _clean(ci_high), source))
 
     def points(self, team: str, metric: str) -> list[Point]:
         return self.series.get((team, metric), [])
