@@ -268,6 +268,9 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop_on_term)
+        # Ctrl-C too, explicitly: a process started in the background by a shell without job control (a CI
+        # step, `cmd &` in a script) inherits SIGINT as ignored, and Python then never raises KeyboardInterrupt.
+        signal.signal(signal.SIGINT, stop_on_term)
 
     # The watchers are armed before the first build, and the files are fingerprinted before they are armed:
     # an edit made while the first build runs (or right after the page first loads) is never missed.
