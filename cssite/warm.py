@@ -102,7 +102,9 @@ def _nav_key(items) -> tuple:
                  for i in items or ())
 
 
-_PLAIN_PLUGINS = {"search", "material/search"}
+# cssite-user-pages (publish/mkdocs_build.py) only rewrites a page's content, title and toc before the theme
+# renders it, and all three are in the key below.
+_PLAIN_PLUGINS = {"search", "material/search", "cssite-user-pages"}
 
 
 def _config_key(config) -> tuple | None:
