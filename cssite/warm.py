@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -68,15 +69,22 @@ class _MemoryBytecode(jinja2.BytecodeCache):
             self.codes[(bucket.key, _env_settings(bucket.environment))] = (bucket.checksum, bucket.code)
 
 
+def _fingerprint(key) -> str:
+    """A short stand-in for a key that is the same for every page of a build (the file list, the nav, the
+    config): taken once per build, so each page's key stays small and comparing or hashing it no longer costs
+    a pass over the whole site (which made a warm build grow with the square of its pages)."""
+    return hashlib.sha256(repr(key).encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
 def _toc_key(toc) -> tuple:
     return tuple((t.title, t.id, t.level, _toc_key(t.children)) for t in toc or ())
 
 
-def _files_key(files) -> tuple:
+def _files_key(files) -> str:
     """Every file of this build with where it goes: what link resolution and checking read. Once per build."""
     key = getattr(files, "_cssite_warm_key", None)
     if key is None:
-        key = tuple(sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files))
+        key = _fingerprint(tuple(sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)))
         files._cssite_warm_key = key
     return key
 
@@ -123,6 +131,11 @@ def _config_key(config) -> tuple | None:
             tuple(str(d) for d in config.theme.dirs))
 
 
+def _config_fingerprint(config) -> str | None:
+    key = _config_key(config)
+    return None if key is None else _fingerprint(key)
+
+
 class _WarmTemplate(jinja2.Template):
     """A theme template that hands back a page's HTML from the last good build when all it reads is the same."""
 
@@ -133,11 +146,12 @@ class _WarmTemplate(jinja2.Template):
         if warm is None or page is None or context.get("nav") is None or context.get("config") is None:
             return super().render(*args, **kwargs)
         config = context["config"]
-        config_key = warm.per_build(config, _config_key)
+        config_key = warm.per_build(config, _config_fingerprint)
         if config_key is None:
             return super().render(*args, **kwargs)
-        key = (self.name, config_key, warm.per_build(context["nav"], lambda nav: _nav_key(nav.items)),
-               warm.per_build(context["pages"], lambda pages: tuple((f.src_uri, f.url) for f in pages)),
+        nav = warm.per_build(context["nav"], lambda nav: _fingerprint(_nav_key(nav.items)))
+        pages = warm.per_build(context["pages"], lambda pages: _fingerprint(tuple((f.src_uri, f.url) for f in pages)))
+        key = (self.name, config_key, nav, pages,
                page.url, page.file.src_uri, page.title, page.content, _toc_key(page.toc), repr(page.meta),
                page.canonical_url, page.edit_url, page.update_date, page.is_homepage, context.get("base_url"),
                repr(context.get("extra_css")), repr(context.get("extra_javascript")))
