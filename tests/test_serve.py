@@ -208,3 +208,11 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path):
 def test_python_m_cssite_serve_help():
     out = subprocess.run([sys.executable, "-m", "cssite", "serve", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "--lang" in out.stdout and "--open" in out.stdout
+
+
+def test_serve_outside_a_project_says_so_and_stops(tmp_path: Path):
+    """Nothing to build or watch: one located message and exit 1, like build, not an error page served forever."""
+    result = run("serve", "--project", tmp_path, "--port", _free_port())
+    assert result.exit_code == 1, result.output
+    assert "has no config/cssite.yml: is this a cssite project?" in result.output
+    assert "cssite init" in result.output and "Traceback" not in result.output

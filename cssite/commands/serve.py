@@ -33,7 +33,7 @@ from pathlib import Path
 
 import click
 
-from cssite.errors import CssiteError, OptionError
+from cssite.errors import CssiteError, InputError, OptionError
 from cssite.warm import WarmBuilds
 
 WATCHED = ("config", "content", "templates", "mkdocs.yml")
@@ -240,8 +240,11 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
         except CssiteError as exc:
             message = exc.format_message()
             click.echo(message, err=True)
-            click.echo("cssite serve: still serving the last good site; fix the file and save.", err=True)
-            state.publish(message, has_site=(site / "index.html").is_file())
+            has_site = (site / "index.html").is_file()
+            click.echo("cssite serve: " + ("still serving the last good site; fix the file and save." if has_site else
+                                           "no site yet: the page shows these errors until the project builds; "
+                                           "fix the files and save."), err=True)
+            state.publish(message, has_site=has_site)
             return
         except Exception:  # a bug in cssite must not stop the preview: say so, keep the last good site
             message = "cssite hit an internal error while building:\n" + traceback.format_exc()
@@ -253,6 +256,11 @@ def run_serve(root: Path, lang: str | None, port: int, open_browser: bool, comma
         click.echo(f"cssite serve: {url} updated in {time.perf_counter() - started:.1f} s "
                    f"({dt.datetime.now():%H:%M:%S})", err=True)
 
+    if not (root / "config" / "cssite.yml").is_file():  # nothing to watch for: say so, as build does
+        server.server_close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(f"{root} has no config/cssite.yml: is this a cssite project? "
+                         "(use --project DIR, or start one with `cssite init DIR`)")
     if lang is not None:
         from cssite.load.config import load_config
         from cssite.errors import Diagnostics
